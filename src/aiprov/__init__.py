@@ -1,0 +1,42 @@
+"""aiprov: license and provenance compliance for AI supply chains.
+
+>>> import aiprov
+>>> aiprov.normalize_license("Apache License, Version 2.0").expression
+'Apache-2.0'
+>>> aiprov.license_terms("llama3.1").naming_prefix
+'Llama'
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from aiprov.exceptions import AiprovError, GraphError, InputError, ParseError, UnknownLicenseError
+from aiprov.licenses import (
+    Catalog,
+    LicenseTerms,
+    Normalized,
+    Verdict,
+    is_compatible,
+    license_terms,
+    normalize_license,
+)
+
+try:
+    __version__ = version("aiprov")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "AiprovError",
+    "Catalog",
+    "GraphError",
+    "InputError",
+    "LicenseTerms",
+    "Normalized",
+    "ParseError",
+    "UnknownLicenseError",
+    "Verdict",
+    "__version__",
+    "is_compatible",
+    "license_terms",
+    "normalize_license",
+]

@@ -1,0 +1,68 @@
+"""The ``aiprov`` command: thin wrappers that parse arguments, call the library and render.
+
+Exit codes: 0 the command did its job (and, for ``check``, nothing reached the
+threshold); 1 ``check`` found something at or above ``--fail-on``; 2 bad input, with one
+line naming the problem and no traceback; 3 an internal error (a bug: please report it;
+set ``AIPROV_DEBUG=1`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from aiprov.cli import _license
+from aiprov.cli._common import EXIT_INPUT, EXIT_INTERNAL, CliError
+from aiprov.exceptions import AiprovError
+
+__all__ = ["main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from aiprov import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="aiprov",
+        description="License and provenance compliance for AI supply chains.",
+    )
+    parser.add_argument("--version", action="version", version=f"aiprov {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    _license.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except (CliError, AiprovError) as exc:
+        print(f"aiprov: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except FileNotFoundError as exc:
+        print(f"aiprov: error: {exc.filename or exc}: no such file", file=sys.stderr)
+        return EXIT_INPUT
+    except IsADirectoryError as exc:
+        print(f"aiprov: error: {exc.filename or exc}: is a directory", file=sys.stderr)
+        return EXIT_INPUT
+    except PermissionError as exc:
+        print(f"aiprov: error: {exc.filename or exc}: permission denied", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: one line, not a traceback
+        if os.environ.get("AIPROV_DEBUG"):
+            raise
+        print(f"aiprov: internal error: {type(exc).__name__}: {exc} (set AIPROV_DEBUG=1 for details; "
+              "please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

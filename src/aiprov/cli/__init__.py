@@ -9,15 +9,18 @@ set ``AIPROV_DEBUG=1`` for the traceback).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
-from aiprov.cli import _license
 from aiprov.cli._common import EXIT_INPUT, EXIT_INTERNAL, CliError
 from aiprov.exceptions import AiprovError
 
 __all__ = ["main"]
+
+#: One module a subcommand, in the order ``aiprov --help`` lists them.
+_SUBCOMMANDS = ("_check", "_obligations", "_openness", "_convert", "_license")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +33,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aiprov {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    _license.register(commands)
+    for name in _SUBCOMMANDS:
+        module_name = f"aiprov.cli.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # a subcommand not shipped in this build
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(commands)
     return parser
 
 
@@ -59,8 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if os.environ.get("AIPROV_DEBUG"):
             raise
-        print(f"aiprov: internal error: {type(exc).__name__}: {exc} (set AIPROV_DEBUG=1 for details; "
-              "please report it)", file=sys.stderr)
+        print(
+            f"aiprov: internal error: {type(exc).__name__}: {exc} (set AIPROV_DEBUG=1 for details; "
+            "please report it)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

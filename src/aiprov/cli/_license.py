@@ -52,8 +52,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     listing = sub.add_parser("list", help="the curated licenses")
     listing.add_argument("--category", choices=CATEGORIES, help="only this category")
-    listing.add_argument("--all", action="store_true",
-                         help="also every SPDX / ScanCode id (derived records, not hand-curated)")
+    listing.add_argument(
+        "--all", action="store_true", help="also every SPDX / ScanCode id (derived records, not hand-curated)"
+    )
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(run=_list)
 
@@ -91,9 +92,12 @@ def _show(args: argparse.Namespace) -> int:
         emit_json(record.to_dict())
         return EXIT_OK
     print(f"{record.id}  {record.name}")
-    meta = [f"category: {record.category}", f"kind: {record.kind}",
-            f"OSI approved: {_fmt(record.osi_approved)}",
-            "curated from the text" if record.curated else f"NOT curated: {record.basis}"]
+    meta = [
+        f"category: {record.category}",
+        f"kind: {record.kind}",
+        f"OSI approved: {_fmt(record.osi_approved)}",
+        "curated from the text" if record.curated else f"NOT curated: {record.basis}",
+    ]
     print("  " + " | ".join(meta))
     if record.source_url:
         print(f"  source: {record.source_url}")
@@ -142,12 +146,25 @@ def _list(args: argparse.Namespace) -> int:
     records = list(catalog.curated())
     if args.all:
         curated_ids = {r.id for r in records}
-        records += [r for i in catalog.all_ids() if i not in curated_ids and (r := catalog.get(i)) is not None]
+        records += [
+            r for i in catalog.all_ids() if i not in curated_ids and (r := catalog.get(i)) is not None
+        ]
     if args.category:
         records = [r for r in records if r.category == args.category]
     if args.format == "json":
-        emit_json([{"id": r.id, "name": r.name, "category": r.category, "kind": r.kind, "curated": r.curated,
-                    "osi_approved": r.osi_approved} for r in records])
+        emit_json(
+            [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "category": r.category,
+                    "kind": r.kind,
+                    "curated": r.curated,
+                    "osi_approved": r.osi_approved,
+                }
+                for r in records
+            ]
+        )
         return EXIT_OK
     for r in records:
         print(f"{r.id:<52} {r.category:<18} {r.name}")

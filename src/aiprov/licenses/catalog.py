@@ -149,7 +149,9 @@ def _record_from_yaml(data: Mapping[str, Any], source_file: str) -> LicenseTerms
         source_url=(data.get("source") or {}).get("url"),
         source_file=source_file,
         osi_approved=data.get("osi_approved"),
-        aliases=tuple(a for group in ("huggingface", "scancode", "spdx", "names") for a in aliases.get(group, ())),
+        aliases=tuple(
+            a for group in ("huggingface", "scancode", "spdx", "names") for a in aliases.get(group, ())
+        ),
         incorporates=tuple(data.get("incorporates") or ()),
         notes=data.get("notes"),
         any_purpose=_tri(term("any_purpose").get("value")),
@@ -340,7 +342,9 @@ class Catalog:
         osi = bool(spdx.osi_approved) if spdx is not None else None
         if copyleft == "strong" and _NETWORK_COPYLEFT.match(canonical):
             category, copyleft = "network-copyleft", "network"
-        basis = f"derived from ScanCode category {scancode_category!r}" if scancode_category else "SPDX list only"
+        basis = (
+            f"derived from ScanCode category {scancode_category!r}" if scancode_category else "SPDX list only"
+        )
         values: dict[str, Any] = {
             "category": category,
             "copyleft": copyleft,
@@ -349,12 +353,18 @@ class Catalog:
         if osi:
             # The Open Source Definition (criteria 5, 6) rules out field-of-use and
             # non-commercial restrictions for every OSI-approved license.
-            values.update(any_purpose=True, commercial_use="allowed", non_commercial=False, use_restrictions=False)
+            values.update(
+                any_purpose=True, commercial_use="allowed", non_commercial=False, use_restrictions=False
+            )
             basis += " and OSI approval"
         elif category == "public-domain":
-            values.update(commercial_use="allowed", non_commercial=False, use_restrictions=False, any_purpose=True)
+            values.update(
+                commercial_use="allowed", non_commercial=False, use_restrictions=False, any_purpose=True
+            )
         if canonical.startswith("CC-") and "-NC" in canonical:
-            values.update(non_commercial=True, commercial_use="forbidden", any_purpose=False, category="non-commercial")
+            values.update(
+                non_commercial=True, commercial_use="forbidden", any_purpose=False, category="non-commercial"
+            )
             basis += "; NonCommercial from the CC license element"
         if canonical.startswith("CC-") and "-ND" in canonical:
             values.update(no_derivatives=True)

@@ -79,8 +79,9 @@ def _key(leaf: LicenseExpression) -> str:
     return f"{leaf.id} WITH {leaf.exception}" if leaf.exception else leaf.id
 
 
-def _from_osadl(outbound: str, inbound: str, out_leaf: LicenseExpression,
-                in_leaf: LicenseExpression) -> Verdict | None:
+def _from_osadl(
+    outbound: str, inbound: str, out_leaf: LicenseExpression, in_leaf: LicenseExpression
+) -> Verdict | None:
     answer = osadl_answer(_key(out_leaf), _key(in_leaf))
     basis = "osadl"
     note = ""
@@ -89,19 +90,39 @@ def _from_osadl(outbound: str, inbound: str, out_leaf: LicenseExpression,
         answer = osadl_answer(out_leaf.id, in_leaf.id)
         note = " (the matrix has no row for the exception; answered for the base licenses)"
         if answer == "No" and in_leaf.exception:
-            return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis=basis,
-                           reason=f"OSADL: No for {in_leaf.id}, but the {in_leaf.exception} exception may "
-                                  "permit the combination: read the exception")
+            return Verdict(
+                outbound=outbound,
+                inbound=inbound,
+                compatible=None,
+                basis=basis,
+                reason=f"OSADL: No for {in_leaf.id}, but the {in_leaf.exception} exception may "
+                "permit the combination: read the exception",
+            )
     if answer is None:
         return None
     if answer in ("Yes", "Same"):
-        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis=basis,
-                       reason=f"OSADL matrix: {inbound} may be included in a work under {outbound}{note}")
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=True,
+            basis=basis,
+            reason=f"OSADL matrix: {inbound} may be included in a work under {outbound}{note}",
+        )
     if answer == "No":
-        return Verdict(outbound=outbound, inbound=inbound, compatible=False, basis=basis,
-                       reason=f"OSADL matrix: {inbound} may not be included in a work under {outbound}{note}")
-    return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis=basis,
-                   reason=f"OSADL matrix answers {answer!r} for {inbound} into {outbound}{note}")
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=False,
+            basis=basis,
+            reason=f"OSADL matrix: {inbound} may not be included in a work under {outbound}{note}",
+        )
+    return Verdict(
+        outbound=outbound,
+        inbound=inbound,
+        compatible=None,
+        basis=basis,
+        reason=f"OSADL matrix answers {answer!r} for {inbound} into {outbound}{note}",
+    )
 
 
 def _rules(outbound: str, inbound: str, out: LicenseTerms, inn: LicenseTerms) -> Verdict:
@@ -111,61 +132,116 @@ def _rules(outbound: str, inbound: str, out: LicenseTerms, inn: LicenseTerms) ->
     if inn.kind == "policy":
         return verdict(None, f"{inbound} is a use policy, not a license", "kind")
     if inn.kind == "terms-of-service":
-        return verdict(None, f"{inbound} are terms of service: they govern use of a service and its outputs, "
-                             "not inclusion of licensed material (see output restrictions)", "kind")
+        return verdict(
+            None,
+            f"{inbound} are terms of service: they govern use of a service and its outputs, "
+            "not inclusion of licensed material (see output restrictions)",
+            "kind",
+        )
     if inn.no_derivatives:
-        return verdict(False, f"{inn.cite('no_derivatives')} forbids sharing adapted material; only verbatim copies "
-                              f"under {inbound} itself may be passed on", "rule:no-derivatives")
+        return verdict(
+            False,
+            f"{inn.cite('no_derivatives')} forbids sharing adapted material; only verbatim copies "
+            f"under {inbound} itself may be passed on",
+            "rule:no-derivatives",
+        )
     if inn.non_commercial and not out.non_commercial:
-        return verdict(False, f"{inn.cite('non_commercial')} forbids commercial use, which {outbound} "
-                              "would grant", "rule:non-commercial")
+        return verdict(
+            False,
+            f"{inn.cite('non_commercial')} forbids commercial use, which {outbound} would grant",
+            "rule:non-commercial",
+        )
     if inn.copyleft == "share-alike":
         allowed = inn.copyleft_compatible
         if out.id in allowed:
-            return verdict(True, f"{outbound} is an approved compatible license for {inbound} adaptations "
-                                 f"({inn.cite('copyleft')})", "rule:share-alike")
+            return verdict(
+                True,
+                f"{outbound} is an approved compatible license for {inbound} adaptations "
+                f"({inn.cite('copyleft')})",
+                "rule:share-alike",
+            )
         extra = " and cannot take added use restrictions" if out.restricts_use else ""
-        return verdict(False, f"{inn.cite('copyleft')}: adaptations must be shared under {inbound}"
-                              f"{' or ' + ', '.join(sorted(allowed)) if allowed else ''}{extra}",
-                       "rule:share-alike")
+        return verdict(
+            False,
+            f"{inn.cite('copyleft')}: adaptations must be shared under {inbound}"
+            f"{' or ' + ', '.join(sorted(allowed)) if allowed else ''}{extra}",
+            "rule:share-alike",
+        )
     if inn.copyleft in ("strong", "network"):
-        return verdict(False, f"{inbound} is {inn.copyleft} copyleft: a combined work must be distributed "
-                              f"under {inbound}, not {outbound}", "rule:copyleft")
-    if inn.use_restrictions and (inn.passthrough_required or inn.derivative_licensing == "carry-restrictions"):
-        if out.use_restrictions and out.passthrough_required and set(inn.use_restriction_categories) <= set(
-            out.use_restriction_categories
+        return verdict(
+            False,
+            f"{inbound} is {inn.copyleft} copyleft: a combined work must be distributed "
+            f"under {inbound}, not {outbound}",
+            "rule:copyleft",
+        )
+    if inn.use_restrictions and (
+        inn.passthrough_required or inn.derivative_licensing == "carry-restrictions"
+    ):
+        if (
+            out.use_restrictions
+            and out.passthrough_required
+            and set(inn.use_restriction_categories) <= set(out.use_restriction_categories)
         ):
-            return verdict(True, f"{outbound} carries at least the use restrictions of {inbound} "
-                                 f"({inn.cite('passthrough')})", "rule:passthrough")
+            return verdict(
+                True,
+                f"{outbound} carries at least the use restrictions of {inbound} ({inn.cite('passthrough')})",
+                "rule:passthrough",
+            )
         if not out.use_restrictions:
-            return verdict(False, f"{inn.cite('passthrough')}: derivatives must carry {inbound}'s use "
-                                  f"restrictions, which {outbound} does not", "rule:passthrough")
-        return verdict(None, f"both carry use restrictions, but aiprov cannot tell that {outbound} carries all "
-                             f"of {inbound}'s ({inn.cite('passthrough')})", "rule:passthrough")
+            return verdict(
+                False,
+                f"{inn.cite('passthrough')}: derivatives must carry {inbound}'s use "
+                f"restrictions, which {outbound} does not",
+                "rule:passthrough",
+            )
+        return verdict(
+            None,
+            f"both carry use restrictions, but aiprov cannot tell that {outbound} carries all "
+            f"of {inbound}'s ({inn.cite('passthrough')})",
+            "rule:passthrough",
+        )
     if inn.derivative_licensing == "same":
-        return verdict(False, f"{inn.cite('derivative_licensing')}: derivatives must stay under {inbound}",
-                       "rule:same-license")
+        return verdict(
+            False,
+            f"{inn.cite('derivative_licensing')}: derivatives must stay under {inbound}",
+            "rule:same-license",
+        )
     if out.copyleft in _COPYLEFT_STRICT and inn.restricts_use:
-        return verdict(False, f"{outbound} is {out.copyleft} and forbids further restrictions, but {inbound} "
-                              "restricts use", "rule:copyleft")
+        return verdict(
+            False,
+            f"{outbound} is {out.copyleft} and forbids further restrictions, but {inbound} restricts use",
+            "rule:copyleft",
+        )
     if inn.copyleft == "weak":
-        return verdict(None, f"{inbound} is weak copyleft ({inn.copyleft_scope or 'scope unknown'}): allowed if the "
-                             f"covered part stays under {inbound}; aiprov cannot see how they are combined",
-                       "rule:weak-copyleft")
+        return verdict(
+            None,
+            f"{inbound} is weak copyleft ({inn.copyleft_scope or 'scope unknown'}): allowed if the "
+            f"covered part stays under {inbound}; aiprov cannot see how they are combined",
+            "rule:weak-copyleft",
+        )
     if inn.category in ("permissive", "public-domain") and inn.copyleft == "none" and not inn.restricts_use:
         how = "curated" if inn.curated else inn.basis
-        return verdict(True, f"{inbound} is {inn.category} ({how}): it may be included under other terms "
-                             "if its notices are kept", "rule:permissive")
-    return verdict(None, f"no rule decides {inbound} into {outbound}"
-                         f"{'' if inn.curated else ' (' + inn.basis + ')'}", "unknown")
+        return verdict(
+            True,
+            f"{inbound} is {inn.category} ({how}): it may be included under other terms "
+            "if its notices are kept",
+            "rule:permissive",
+        )
+    return verdict(
+        None,
+        f"no rule decides {inbound} into {outbound}{'' if inn.curated else ' (' + inn.basis + ')'}",
+        "unknown",
+    )
 
 
-def _leaf(outbound: str, inbound: str, out_leaf: LicenseExpression, in_leaf: LicenseExpression,
-          catalog: Catalog) -> Verdict:
+def _leaf(
+    outbound: str, inbound: str, out_leaf: LicenseExpression, in_leaf: LicenseExpression, catalog: Catalog
+) -> Verdict:
     assert out_leaf.id is not None and in_leaf.id is not None
     if out_leaf.id == in_leaf.id and out_leaf.exception == in_leaf.exception:
-        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis="same",
-                       reason="the same license")
+        return Verdict(
+            outbound=outbound, inbound=inbound, compatible=True, basis="same", reason="the same license"
+        )
     from_matrix = _from_osadl(outbound, inbound, out_leaf, in_leaf)
     if from_matrix is not None:
         return from_matrix
@@ -173,8 +249,13 @@ def _leaf(outbound: str, inbound: str, out_leaf: LicenseExpression, in_leaf: Lic
     in_terms = catalog.get(in_leaf.id)
     if in_terms is None or out_terms is None:
         missing = in_leaf.id if in_terms is None else out_leaf.id
-        return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis="unknown",
-                       reason=f"{missing} is not a license aiprov knows")
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=None,
+            basis="unknown",
+            reason=f"{missing} is not a license aiprov knows",
+        )
     return _rules(outbound, inbound, out_terms, in_terms)
 
 
@@ -182,27 +263,61 @@ def _combine(op: str, outbound: str, inbound: str, parts: list[Verdict]) -> Verd
     if op == "AND":
         bad = next((p for p in parts if p.compatible is False), None)
         if bad is not None:
-            return Verdict(outbound=outbound, inbound=inbound, compatible=False, basis="expression",
-                           reason=f"every part of an AND must fit; {bad.inbound}: {bad.reason}", parts=tuple(parts))
+            return Verdict(
+                outbound=outbound,
+                inbound=inbound,
+                compatible=False,
+                basis="expression",
+                reason=f"every part of an AND must fit; {bad.inbound}: {bad.reason}",
+                parts=tuple(parts),
+            )
         unsure = next((p for p in parts if p.compatible is None), None)
         if unsure is not None:
-            return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis="expression",
-                           reason=f"every part of an AND must fit; {unsure.inbound} is unknown: {unsure.reason}",
-                           parts=tuple(parts))
-        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis="expression",
-                       reason="every part fits", parts=tuple(parts))
+            return Verdict(
+                outbound=outbound,
+                inbound=inbound,
+                compatible=None,
+                basis="expression",
+                reason=f"every part of an AND must fit; {unsure.inbound} is unknown: {unsure.reason}",
+                parts=tuple(parts),
+            )
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=True,
+            basis="expression",
+            reason="every part fits",
+            parts=tuple(parts),
+        )
     good = next((p for p in parts if p.compatible is True), None)
     if good is not None:
-        return Verdict(outbound=outbound, inbound=inbound, compatible=True, basis="expression",
-                       reason=f"choose {good.inbound}: {good.reason}", choice=good.choice or good.inbound,
-                       parts=tuple(parts))
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=True,
+            basis="expression",
+            reason=f"choose {good.inbound}: {good.reason}",
+            choice=good.choice or good.inbound,
+            parts=tuple(parts),
+        )
     unsure = next((p for p in parts if p.compatible is None), None)
     if unsure is not None:
-        return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis="expression",
-                       reason=f"no option is known to fit; {unsure.inbound} is unknown: {unsure.reason}",
-                       parts=tuple(parts))
-    return Verdict(outbound=outbound, inbound=inbound, compatible=False, basis="expression",
-                   reason="no option of the OR fits", parts=tuple(parts))
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=None,
+            basis="expression",
+            reason=f"no option is known to fit; {unsure.inbound} is unknown: {unsure.reason}",
+            parts=tuple(parts),
+        )
+    return Verdict(
+        outbound=outbound,
+        inbound=inbound,
+        compatible=False,
+        basis="expression",
+        reason="no option of the OR fits",
+        parts=tuple(parts),
+    )
 
 
 def _inbound(out_leaf: LicenseExpression, node: LicenseExpression, catalog: Catalog) -> Verdict:
@@ -234,5 +349,10 @@ def is_compatible(outbound: str, inbound: str, catalog: Catalog | None = None) -
 
 
 def _unresolved(side: str, norm: Normalized, outbound: str, inbound: str) -> Verdict:
-    return Verdict(outbound=outbound, inbound=inbound, compatible=None, basis=norm.status,
-                   reason=f"{side} {norm.input!r}: {norm.reason}")
+    return Verdict(
+        outbound=outbound,
+        inbound=inbound,
+        compatible=None,
+        basis=norm.status,
+        reason=f"{side} {norm.input!r}: {norm.reason}",
+    )

@@ -174,8 +174,11 @@ class _Parser:
             words.append(self.take())
         if not words:
             found = self.peek()
-            raise _Syntax(f"expected a license at token {self.pos + 1}, found {found!r}" if found else
-                          "expression ends where a license was expected")
+            raise _Syntax(
+                f"expected a license at token {self.pos + 1}, found {found!r}"
+                if found
+                else "expression ends where a license was expected"
+            )
         return " ".join(words)
 
     def term(self) -> Any:
@@ -278,15 +281,27 @@ def _normalize(text: Any, catalog: Catalog) -> Normalized:
     raw = text
     text = " ".join(text.split())
     if len(text) > _MAX_LENGTH:
-        return Normalized(input=raw[:80] + "...", expression=None, status="invalid",
-                          reason=f"longer than {_MAX_LENGTH} characters")
+        return Normalized(
+            input=raw[:80] + "...",
+            expression=None,
+            status="invalid",
+            reason=f"longer than {_MAX_LENGTH} characters",
+        )
     lowered = text.lower()
     if lowered in _NO_LICENSE:
-        return Normalized(input=raw, expression=None, status="unknown",
-                          reason="no license given" if not lowered else f"{text!r} names no license")
+        return Normalized(
+            input=raw,
+            expression=None,
+            status="unknown",
+            reason="no license given" if not lowered else f"{text!r} names no license",
+        )
     if lowered in hf_unknown_ids():
-        return Normalized(input=raw, expression=None, status="unknown",
-                          reason=f"{text!r} names no license: the actual terms must be read from the text")
+        return Normalized(
+            input=raw,
+            expression=None,
+            status="unknown",
+            reason=f"{text!r} names no license: the actual terms must be read from the text",
+        )
     # A whole-string alias first: free text such as "Apache License, Version 2.0" or "MIT or later".
     whole = catalog.resolve(text)
     if whole is None and not re.search(r"\s(and|or|with)\s|[()]", text, re.IGNORECASE):

@@ -138,7 +138,10 @@ class LicenseTerms:
             parts.append("include the license text / notice file with copies")
         if not parts:
             clause = self.clause("attribution")
-            parts.append((clause.note if clause and clause.note else None) or "give attribution as the license requires")
+            parts.append(
+                (clause.note if clause and clause.note else None)
+                or "give attribution as the license requires"
+            )
         return "; ".join(parts)
 
     @property

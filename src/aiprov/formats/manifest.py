@@ -1,0 +1,302 @@
+"""The aibom manifest: a short, human-written description of a supply chain (YAML or JSON).
+
+.. code-block:: yaml
+
+    aibom: 1
+    artifacts:
+      - {id: base, kind: model, name: Llama-3.1-8B, license: llama3.1}
+      - {id: tuned, kind: model, name: acme-chat, license: llama3.1}
+    relations:
+      - {from: tuned, type: fine_tuned_from, to: base}
+    policy: {use: {commercial: true, distribution: saas}}   # optional
+
+Errors name the file, the line (YAML) and the key. Reading and writing back loses
+nothing: unknown artifact keys are refused (a typo should not vanish silently), and
+free data belongs in ``properties`` or the top-level ``metadata``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aiprov.exceptions import GraphError, ParseError
+from aiprov.graph import AIBOM, ARTIFACT_KINDS, RELATION_KINDS, Artifact, Relation
+
+__all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "write"]
+
+#: YAML is slow to parse; past this size use the JSON form of the manifest.
+MAX_YAML_BYTES = 16 * 1024 * 1024
+_ARTIFACT_KEYS = (
+    "id",
+    "kind",
+    "name",
+    "version",
+    "supplier",
+    "license",
+    "concluded_license",
+    "purl",
+    "source",
+    "hashes",
+    "properties",
+)
+_RELATION_KEYS = ("from", "type", "to", "properties")
+_TOP_KEYS = ("aibom", "metadata", "artifacts", "relations", "policy")
+
+
+class _NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """The safe loader (libyaml's when present); aliases are refused before construction."""
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    try:
+        for event in yaml.parse(text, Loader=_NoAliasLoader):  # a cheap first pass: refuse aliases early
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise ParseError(
+                    "YAML aliases (*ref) are not supported in manifests",
+                    source=source,
+                    location=f"line {mark.line + 1}" if mark else None,
+                )
+        node: yaml.Node | None = yaml.compose(text, Loader=_NoAliasLoader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, source) from None
+    return node
+
+
+def _yaml_error(exc: yaml.YAMLError, source: str) -> ParseError:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return ParseError(
+        f"not valid YAML: {problem}",
+        source=source,
+        location=f"line {mark.line + 1}, column {mark.column + 1}" if mark else None,
+    )
+
+
+class _Lines:
+    """Maps a key path (``artifacts/3/kind``) to the YAML line it was written on."""
+
+    def __init__(self, node: yaml.Node | None) -> None:
+        self.node = node
+
+    def find(self, path: tuple[Any, ...]) -> int | None:
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else None
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                nxt = None
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == step:
+                        line = key.start_mark.line + 1
+                        nxt = value
+                        break
+                node = nxt
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+                node = node.value[step]
+                line = node.start_mark.line + 1
+            else:
+                break
+            if node is None:
+                break
+        return line
+
+
+class _Reader:
+    def __init__(self, source: str, lines: _Lines | None) -> None:
+        self.source = source
+        self.lines = lines
+
+    def error(self, message: str, path: tuple[Any, ...]) -> ParseError:
+        key = "/".join(str(p) for p in path) or "(top level)"
+        where = key
+        if self.lines is not None:
+            line = self.lines.find(path)
+            if line is not None:
+                where = f"line {line}, {key}"
+        return ParseError(message, source=self.source, location=where)
+
+    def string(self, value: Any, path: tuple[Any, ...], *, required: bool = False) -> str | None:
+        if value is None:
+            if required:
+                raise self.error("is required", path)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.error(f"expected a string, got {type(value).__name__}", path)
+        return str(value)
+
+    def mapping(self, value: Any, path: tuple[Any, ...]) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.error(f"expected a mapping, got {type(value).__name__}", path)
+        return value
+
+    def artifact(self, data: Any, index: int) -> Artifact:
+        path: tuple[Any, ...] = ("artifacts", index)
+        data = self.mapping(data, path)
+        for key in data:
+            if key not in _ARTIFACT_KEYS:
+                raise self.error(
+                    f"unknown key {key!r} (allowed: {', '.join(_ARTIFACT_KEYS)}; "
+                    "put free data under properties)",
+                    (*path, key),
+                )
+        artifact_id = self.string(data.get("id"), (*path, "id"), required=True)
+        kind = self.string(data.get("kind"), (*path, "kind"), required=True)
+        if kind not in ARTIFACT_KINDS:
+            raise self.error(f"unknown kind {kind!r} (one of {', '.join(ARTIFACT_KINDS)})", (*path, "kind"))
+        hashes = data.get("hashes") or {}
+        hashes = self.mapping(hashes, (*path, "hashes"))
+        for alg, value in hashes.items():
+            if not isinstance(value, str) or not value.strip():
+                raise self.error("expected a hex digest string", (*path, "hashes", alg))
+        properties = data.get("properties") or {}
+        properties = self.mapping(properties, (*path, "properties"))
+        fields = {
+            k: self.string(data.get(k), (*path, k))
+            for k in ("name", "version", "supplier", "license", "concluded_license", "purl", "source")
+        }
+        assert artifact_id is not None and kind is not None
+        return Artifact(
+            id=artifact_id,
+            kind=kind,
+            hashes=tuple((str(a), str(h)) for a, h in hashes.items()),
+            properties=properties,
+            **fields,
+        )
+
+    def relation(self, data: Any, index: int, known: Mapping[str, Artifact]) -> Relation:
+        path: tuple[Any, ...] = ("relations", index)
+        data = self.mapping(data, path)
+        for key in data:
+            if key not in _RELATION_KEYS:
+                raise self.error(f"unknown key {key!r} (allowed: {', '.join(_RELATION_KEYS)})", (*path, key))
+        source = self.string(data.get("from"), (*path, "from"), required=True)
+        kind = self.string(data.get("type"), (*path, "type"), required=True)
+        target = self.string(data.get("to"), (*path, "to"), required=True)
+        if kind not in RELATION_KINDS:
+            raise self.error(
+                f"unknown relation type {kind!r} (one of {', '.join(RELATION_KINDS)})", (*path, "type")
+            )
+        for key, value in (("from", source), ("to", target)):
+            if value not in known:
+                raise self.error(f"unknown artifact id {value!r}", (*path, key))
+        if source == target:
+            raise self.error(f"relation from {source!r} to itself", path)
+        properties = self.mapping(data.get("properties") or {}, (*path, "properties"))
+        assert source is not None and kind is not None and target is not None
+        return Relation(source=source, kind=kind, target=target, properties=properties)
+
+    def document(self, data: Any) -> AIBOM:
+        if data is None:
+            raise ParseError(
+                "empty manifest (expected `aibom: 1`, `artifacts:` and `relations:`)", source=self.source
+            )
+        data = self.mapping(data, ())
+        if "aibom" not in data:
+            raise self.error("not an aibom manifest: missing `aibom: 1`", ())
+        if data["aibom"] != 1:
+            raise self.error(
+                f"unsupported manifest version {data['aibom']!r} (this aiprov reads version 1)", ("aibom",)
+            )
+        for key in data:
+            if key not in _TOP_KEYS:
+                raise self.error(f"unknown top-level key {key!r} (allowed: {', '.join(_TOP_KEYS)})", (key,))
+        artifacts = data.get("artifacts") or []
+        if not isinstance(artifacts, list):
+            raise self.error("expected a list of artifacts", ("artifacts",))
+        relations = data.get("relations") or []
+        if not isinstance(relations, list):
+            raise self.error("expected a list of relations", ("relations",))
+        bom = AIBOM()
+        for i, item in enumerate(artifacts):
+            artifact = self.artifact(item, i)
+            if artifact.id in bom:
+                raise self.error(f"duplicate artifact id {artifact.id!r}", ("artifacts", i, "id"))
+            bom.add(artifact)
+        known = {a.id: a for a in bom}
+        for i, item in enumerate(relations):
+            bom.add_relation(self.relation(item, i, known))
+        if data.get("metadata") is not None:
+            bom.metadata["manifest"] = dict(self.mapping(data["metadata"], ("metadata",)))
+        if data.get("policy") is not None:
+            bom.metadata["policy"] = dict(self.mapping(data["policy"], ("policy",)))
+        try:
+            bom.validate()
+        except GraphError as exc:
+            raise ParseError(str(exc), source=self.source) from None
+        return bom
+
+
+def loads(text: str, source: str = "<string>") -> AIBOM:
+    """Read a manifest from a string (JSON or YAML)."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(
+                f"not valid JSON: {exc.msg}", source=source, location=f"line {exc.lineno}, column {exc.colno}"
+            ) from None
+        except RecursionError:
+            raise ParseError("JSON nested too deeply", source=source) from None
+        return _Reader(source, None).document(data)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        raise ParseError(
+            f"YAML manifest larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB: write large manifests "
+            "as JSON (same keys)",
+            source=source,
+        )
+    node = _compose(text, source)
+    if node is None:
+        return _Reader(source, None).document(None)
+    loader = _NoAliasLoader("")
+    try:
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, source) from None
+    finally:
+        loader.dispose()
+    return _Reader(source, _Lines(node)).document(data)
+
+
+def read(path: str | Path) -> AIBOM:
+    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise ParseError("is a directory, not a manifest", source=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    return loads(text, str(path))
+
+
+def to_dict(bom: AIBOM) -> dict[str, Any]:
+    """The manifest form of a graph, as plain data."""
+    out: dict[str, Any] = {"aibom": 1}
+    if "manifest" in bom.metadata:
+        out["metadata"] = bom.metadata["manifest"]
+    out["artifacts"] = [a.to_dict() for a in bom]
+    out["relations"] = [r.to_dict() for r in bom.relations]
+    if "policy" in bom.metadata:
+        out["policy"] = bom.metadata["policy"]
+    return out
+
+
+def dumps(bom: AIBOM, *, fmt: str = "yaml") -> str:
+    """Write a graph as a manifest (``yaml`` or ``json``)."""
+    data = to_dict(bom)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write(bom: AIBOM, path: str | Path) -> None:
+    path = Path(path)
+    path.write_text(dumps(bom, fmt="json" if path.suffix == ".json" else "yaml"), encoding="utf-8")

@@ -111,7 +111,10 @@ class LicenseTerms:
         label = self.short_name or self.id
         if clause is None or clause.clause is None:
             return label
-        return f"{label} §{clause.clause}"
+        text = clause.clause
+        if text[:1].isdigit() or text[:1] in "(":
+            return f"{label} §{text}"
+        return f"{label} {text}"
 
     @property
     def mau_threshold(self) -> int | None:

@@ -1,0 +1,306 @@
+"""Propagation: which license terms reach which artifact, along which path.
+
+Terms flow against the arrow of a relation, from what is depended on to the dependent.
+What flows along a relation depends on its kind and on the license's own terms:
+
+======================  =====================================================================
+relation                what reaches the source artifact
+======================  =====================================================================
+fine_tuned_from,        the whole license (channel ``derivation``); data / output / link
+adapter_of,             items the target carries keep their channel
+merged_from,
+quantized_from,
+derived_from
+distilled_from          as above, plus the target's output restrictions (channel ``output``);
+                        from a service only the output restrictions
+contains                as derivation, marked *combined* (copyleft applies)
+trained_on              the dataset's licenses as channel ``data`` (their weight is a policy
+                        choice); output restrictions carried by the data stay ``output``,
+                        and become ``derivation`` where the license counts a model trained
+                        on outputs as a derivative (e.g. Gemma)
+generated_by            the generator's licenses that restrict outputs, as ``output``
+depends_on              the linked code's licenses, as ``link`` (combined): a copyleft
+                        dependency binds the dependent, and a copyleft dependent must be
+                        able to take in what it links
+built_with,             nothing: tools and evaluation do not pass terms on
+evaluated_on
+======================  =====================================================================
+
+Each artifact keeps, for every (license, channel), the best path: the shortest,
+ties broken by the neighbour's id, so results do not depend on insertion order. Paths
+are stored as predecessor links (memory linear in the graph) and rebuilt on demand.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aiprov.analysis.policy import Policy
+from aiprov.graph import AIBOM, MODEL_DERIVATION, Artifact
+from aiprov.licenses.catalog import Catalog
+from aiprov.licenses.expression import LicenseExpression, Normalized, parse_expression
+from aiprov.licenses.terms import LicenseTerms
+
+__all__ = ["Carried", "Propagation", "Resolved", "propagate"]
+
+_SILENT = frozenset({"built_with", "evaluated_on"})
+_WHOLE = MODEL_DERIVATION - {"distilled_from"} | {"derived_from"}
+
+Key = tuple[str, str]  # (license id, channel): one best path per license and channel
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """One license reaching an artifact: through which channel, from which origin, by which neighbour."""
+
+    license: str
+    channel: str
+    origin: str
+    pred: str | None
+    pred_channel: str | None
+    via: str | None
+    length: int
+    combined: bool
+
+    @property
+    def key(self) -> Key:
+        return (self.license, self.channel)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """An artifact's declared license, normalized, with the option chosen where it offers a choice."""
+
+    normalized: Normalized | None
+    ids: tuple[str, ...]
+    choice: str | None
+
+
+class Propagation:
+    """The result: for each artifact, what reaches it. Built by :func:`propagate`."""
+
+    def __init__(self, bom: AIBOM, catalog: Catalog, policy: Policy) -> None:
+        self.bom = bom
+        self.catalog = catalog
+        self.policy = policy
+        self.state: dict[str, dict[Key, Carried]] = {}
+        self.resolved: dict[str, Resolved] = {}
+
+    def terms(self, license_id: str) -> LicenseTerms | None:
+        return _terms(self.catalog, license_id)
+
+    def items(self, artifact_id: str) -> list[Carried]:
+        """Everything reaching the artifact, sorted (own first, then by path length)."""
+        return sorted(
+            self.state.get(artifact_id, {}).values(), key=lambda c: (c.length, c.channel, c.license, c.origin)
+        )
+
+    def path(self, artifact_id: str, item: Carried) -> tuple[str, ...]:
+        """Artifact ids from the subject back to the origin."""
+        out = [artifact_id]
+        node, key = artifact_id, item.key
+        guard = 0
+        while True:
+            current = self.state[node].get(key)
+            if current is None or current.pred is None or current.pred_channel is None:
+                break
+            node = current.pred
+            key = (current.license, current.pred_channel)
+            out.append(node)
+            guard += 1
+            if guard > len(self.state):  # pragma: no cover - cannot happen on a consistent state
+                break
+        return tuple(out)
+
+    def relation_path(self, artifact_id: str, item: Carried) -> tuple[str, ...]:
+        """The relation kinds along :meth:`path` (one fewer than its ids)."""
+        kinds = []
+        node, key = artifact_id, item.key
+        while True:
+            current = self.state[node].get(key)
+            if current is None or current.pred is None or current.pred_channel is None or current.via is None:
+                break
+            kinds.append(current.via)
+            node = current.pred
+            key = (current.license, current.pred_channel)
+        return tuple(kinds)
+
+
+def _terms(catalog: Catalog, license_id: str) -> LicenseTerms | None:
+    return catalog.get(license_id)
+
+
+def _score(leaf: LicenseExpression, catalog: Catalog, policy: Policy) -> int:
+    assert leaf.id is not None
+    terms = catalog.get(leaf.id)
+    if terms is None:
+        return 10
+    score = 0
+    use = policy.use
+    if leaf.id in policy.deny or terms.category in policy.deny:
+        score += 8
+    if terms.non_commercial and use.commercial:
+        score += 5
+    if terms.no_derivatives:
+        score += 2
+    if terms.copyleft == "strong" and use.distributed:
+        score += 2
+    if terms.copyleft == "network" and use.made_available:
+        score += 3
+    if terms.copyleft == "weak" and use.distributed:
+        score += 1
+    if terms.use_restrictions:
+        score += 2
+    if not terms.curated:
+        score += 1
+    return score
+
+
+def resolve(
+    text: str | None, catalog: Catalog, policy: Policy, cache: dict[str | None, Resolved]
+) -> Resolved:
+    """Normalize a declared license and pick the OR option that best satisfies the policy."""
+    found = cache.get(text)
+    if found is not None:
+        return found
+    if text is None or not text.strip():
+        result = Resolved(normalized=None, ids=(), choice=None)
+    else:
+        norm = parse_expression(text, catalog)
+        if norm.parsed is None:
+            result = Resolved(normalized=norm, ids=(), choice=None)
+        else:
+            options = norm.parsed.choices()
+            if len(options) == 1:
+                ids = tuple(dict.fromkeys(leaf.id for leaf in options[0] if leaf.id))
+                result = Resolved(normalized=norm, ids=ids, choice=None)
+            else:
+                scored = [
+                    (sum(_score(leaf, catalog, policy) for leaf in opt), i) for i, opt in enumerate(options)
+                ]
+                best = options[min(scored)[1]]
+                ids = tuple(dict.fromkeys(leaf.id for leaf in best if leaf.id))
+                result = Resolved(normalized=norm, ids=ids, choice=" AND ".join(ids))
+    cache[text] = result
+    return result
+
+
+def _transitions(kind: str, channel: str, terms: LicenseTerms, target: Artifact) -> Iterable[str]:
+    """The channels an item of ``channel`` takes when it crosses a ``kind`` relation (target -> source)."""
+    if kind in _SILENT:
+        return ()
+    whole = channel in ("own", "derivation")
+    if kind in _WHOLE or kind == "contains":
+        return ("derivation",) if whole else (channel,)
+    if kind == "distilled_from":
+        out = []
+        if whole and target.kind != "service":
+            out.append("derivation")
+        elif not whole:
+            out.append(channel)
+        if whole and terms.output_restrictions:
+            out.append("output")
+        return out
+    if kind == "trained_on":
+        if channel == "output":
+            makes = (
+                terms.includes_distillation is True
+                or "makes-derivative" in terms.output_restriction_categories
+            )
+            return ("derivation",) if makes else ("output",)
+        return ("data",)
+    if kind == "generated_by":
+        return ("output",) if whole and terms.output_restrictions else ()
+    if kind == "depends_on":
+        return ("link",) if channel in ("own", "derivation", "link") else ()
+    return ()
+
+
+def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
+    """Compute what reaches every artifact. Linear in artifacts + relations (times licenses per artifact)."""
+    result = Propagation(bom, catalog, policy)
+    cache: dict[str | None, Resolved] = {}
+    state = result.state
+    for artifact in bom:
+        declared = artifact.license if artifact.license is not None else artifact.concluded_license
+        res = resolve(declared, catalog, policy, cache)
+        result.resolved[artifact.id] = res
+        state[artifact.id] = {
+            (lic, "own"): Carried(lic, "own", artifact.id, None, None, None, 0, False) for lic in res.ids
+        }
+
+    # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
+    pending = {a.id: sum(1 for r in bom.outgoing(a.id) if r.kind not in _SILENT) for a in bom}
+    queue = deque(sorted(i for i, n in pending.items() if n == 0))
+    done: set[str] = set()
+    while queue:
+        node = queue.popleft()
+        _relax(result, node)
+        done.add(node)
+        for rel in bom.incoming(node):
+            if rel.kind in _SILENT:
+                continue
+            pending[rel.source] -= 1
+            if pending[rel.source] == 0:
+                queue.append(rel.source)
+    leftover = sorted(set(state) - done)
+    if (
+        leftover
+    ):  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
+        for _ in range(len(leftover) + 1):
+            changed = False
+            for node in leftover:
+                changed |= _relax(result, node)
+            if not changed:
+                break
+    return result
+
+
+def _relax(result: Propagation, node: str) -> bool:
+    """Recompute what reaches ``node`` from its neighbours; True if anything changed."""
+    bom, state = result.bom, result.state
+    mine = state[node]
+    changed = False
+    for rel in bom.outgoing(node):
+        if rel.kind in _SILENT:
+            continue
+        target = bom[rel.target]
+        combined_hop = rel.kind in ("contains", "depends_on")
+        for item in list(state[rel.target].values()):
+            terms = result.terms(item.license)
+            if terms is None:
+                if rel.kind in _WHOLE or rel.kind in ("contains", "distilled_from"):
+                    channels: Iterable[str] = (
+                        ("derivation",) if item.channel in ("own", "derivation") else (item.channel,)
+                    )
+                elif rel.kind == "trained_on":
+                    channels = ("data",)
+                else:
+                    channels = ()
+            else:
+                channels = _transitions(rel.kind, item.channel, terms, target)
+            for channel in channels:
+                key = (item.license, channel)
+                candidate = Carried(
+                    item.license,
+                    channel,
+                    item.origin,
+                    rel.target,
+                    item.channel,
+                    rel.kind,
+                    item.length + 1,
+                    item.combined or combined_hop,
+                )
+                current = mine.get(key)
+                if current is None or (candidate.length, candidate.pred or "", candidate.via or "") < (
+                    current.length,
+                    current.pred or "",
+                    current.via or "",
+                ):
+                    if current is not None and current.channel == "own":
+                        continue
+                    mine[key] = candidate
+                    changed = True
+    return changed

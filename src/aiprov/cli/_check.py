@@ -1,0 +1,107 @@
+"""``aiprov check`` and ``aiprov obligations``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from aiprov.analysis.checks import check
+from aiprov.analysis.obligations import obligations
+from aiprov.analysis.policy import DISTRIBUTIONS, Policy
+from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, use_color
+from aiprov.formats import load
+from aiprov.graph import AIBOM
+from aiprov.report import findings as render
+
+__all__ = ["register"]
+
+
+def _policy_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="policy YAML (default: the manifest's inline policy, "
+        "else a commercial product that distributes weights)",
+    )
+    commercial = parser.add_mutually_exclusive_group()
+    commercial.add_argument(
+        "--commercial", dest="commercial", action="store_true", default=None, help="the use is commercial"
+    )
+    commercial.add_argument(
+        "--non-commercial", dest="commercial", action="store_false", help="the use is non-commercial"
+    )
+    parser.add_argument("--distribution", choices=DISTRIBUTIONS, help="how the result is shipped")
+    parser.add_argument("--mau", type=int, metavar="N", help="monthly active users of the product")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge waiver expiry as of this date")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    chk = commands.add_parser(
+        "check", help="find license conflicts and compliance problems in a supply chain"
+    )
+    _policy_args(chk)
+    chk.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when a finding is at or above this severity (default: error)",
+    )
+    chk.set_defaults(run=_check)
+    obl = commands.add_parser(
+        "obligations", help="what you must do to ship: notices, attribution, naming, ..."
+    )
+    _policy_args(obl)
+    obl.set_defaults(run=_obligations)
+
+
+def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
+    bom = load(args.input)
+    if args.policy:
+        policy = Policy.load(args.policy)
+    elif "policy" in bom.metadata:
+        policy = Policy.from_dict(bom.metadata["policy"], f"{args.input} (policy)")
+    else:
+        policy = Policy()
+    if args.mau is not None and args.mau < 0:
+        raise CliError("--mau must be >= 0")
+    policy = policy.with_use(
+        commercial=args.commercial, distribution=args.distribution, monthly_active_users=args.mau
+    )
+    if args.today:
+        try:
+            policy = Policy(
+                **{
+                    **{f: getattr(policy, f) for f in policy.__dataclass_fields__},
+                    "today": dt.date.fromisoformat(args.today),
+                }
+            )
+        except ValueError:
+            raise CliError(f"--today {args.today!r}: expected YYYY-MM-DD") from None
+    return bom, policy
+
+
+def _check(args: argparse.Namespace) -> int:
+    bom, policy = _load(args)
+    report = check(bom, policy)
+    if args.format == "json":
+        sys.stdout.write(render.findings_json(report))
+    elif args.format == "markdown":
+        sys.stdout.write(render.findings_markdown(report, bom))
+    else:
+        sys.stdout.write(render.findings_text(report, bom, color=use_color()))
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+def _obligations(args: argparse.Namespace) -> int:
+    bom, policy = _load(args)
+    report = obligations(bom, policy)
+    if args.format == "json":
+        sys.stdout.write(render.obligations_json(report))
+    elif args.format == "markdown":
+        sys.stdout.write(render.obligations_markdown(report, bom))
+    else:
+        sys.stdout.write(render.obligations_text(report, bom, color=use_color()))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Renderers: findings, obligations and openness reports as text, markdown and JSON."""

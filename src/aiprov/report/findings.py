@@ -1,0 +1,148 @@
+"""Render check reports and obligation lists for people (text, markdown) and machines (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from aiprov.analysis.checks import Finding, Report
+from aiprov.analysis.obligations import ObligationReport
+from aiprov.graph import AIBOM
+
+__all__ = [
+    "findings_json",
+    "findings_markdown",
+    "findings_text",
+    "obligations_json",
+    "obligations_markdown",
+    "obligations_text",
+]
+
+_COLORS = {"error": "31;1", "warning": "33;1", "info": "36"}
+_ICONS = {"error": "✖", "warning": "▲", "info": "ℹ"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def _chain(path: Sequence[str]) -> str:
+    return " → ".join(path)
+
+
+def _label(bom: AIBOM | None, subject: str) -> str:
+    if bom is None or subject not in bom:
+        return subject
+    artifact = bom[subject]
+    return f"{subject} ({artifact.kind}, {artifact.license or 'no license'})"
+
+
+def findings_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _groups(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: (f.subject, f.sort_key())):
+        groups.setdefault(f.subject, []).append(f)
+    return groups
+
+
+def findings_text(report: Report, bom: AIBOM | None = None, *, color: bool = False) -> str:
+    """Grouped by artifact; each finding with its path as a chain and its clause."""
+    lines: list[str] = []
+    for subject, group in _groups(report.findings).items():
+        lines.append(_paint(_label(bom, subject), "1", color))
+        for f in group:
+            head = _paint(f"  {_ICONS[f.severity]} {f.severity:<7} {f.code}", _COLORS[f.severity], color)
+            lines.append(f"{head}  {f.message}")
+            if len(f.path) > 1 and " via " not in f.message:
+                lines.append(f"      path: {_chain(f.path)}")
+            if f.license:
+                lines.append(f"      license: {f.license}" + (f" §{f.clause}" if f.clause else ""))
+        lines.append("")
+    s = report.summary()
+    verdict = f"{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info"
+    if s["waived"]:
+        verdict += f", {s['waived']} waived"
+    use = report.policy.use
+    lines.append(
+        f"{s['artifacts']} artifacts, {s['relations']} relations checked "
+        f"(use: {'commercial' if use.commercial else 'non-commercial'}, {use.distribution}): {verdict}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def findings_markdown(report: Report, bom: AIBOM | None = None) -> str:
+    s = report.summary()
+    out = [
+        "# aiprov check",
+        "",
+        f"**{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info** "
+        f"over {s['artifacts']} artifacts and {s['relations']} relations.",
+        "",
+    ]
+    for subject, group in _groups(report.findings).items():
+        out += [
+            f"## {_md(_label(bom, subject))}",
+            "",
+            "| severity | code | message | path | license | clause |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in group:
+            out.append(
+                f"| {f.severity} | `{f.code}` | {_md(f.message)} | {_md(_chain(f.path))} | "
+                f"{_md(f.license or '')} | {_md(f.clause or '')} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def obligations_json(report: ObligationReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def obligations_text(report: ObligationReport, bom: AIBOM | None = None, *, color: bool = False) -> str:
+    lines: list[str] = []
+    for subject, obs in report.by_subject().items():
+        lines.append(_paint(_label(bom, subject), "1", color))
+        for ob in obs:
+            clause = f" [{ob.license} §{ob.clause}]" if ob.clause else f" [{ob.license}]"
+            lines.append(f"  • {ob.action}: {ob.text}{clause}")
+            if len(ob.path) > 1:
+                lines.append(f"      path: {_chain(ob.path)}")
+        lines.append("")
+    if not report.obligations:
+        lines.append(
+            "nothing to do for this use"
+            + (
+                " (internal use: distribution duties do not apply)"
+                if report.policy.use.distribution == "internal"
+                else ""
+            )
+        )
+    else:
+        lines.append(f"{len(report.obligations)} obligation(s) over {len(report.by_subject())} artifact(s)")
+    return "\n".join(lines) + "\n"
+
+
+def obligations_markdown(report: ObligationReport, bom: AIBOM | None = None) -> str:
+    out = ["# aiprov obligations", ""]
+    for subject, obs in report.by_subject().items():
+        out += [
+            f"## {_md(_label(bom, subject))}",
+            "",
+            "| action | what to do | license | clause | path |",
+            "|---|---|---|---|---|",
+        ]
+        for ob in obs:
+            out.append(
+                f"| {ob.action} | {_md(ob.text)} | {_md(ob.license)} | {_md(ob.clause or '')} | "
+                f"{_md(_chain(ob.path))} |"
+            )
+        out.append("")
+    return "\n".join(out)

@@ -140,8 +140,12 @@ def _record_from_yaml(data: Mapping[str, Any], source_file: str) -> LicenseTerms
         name=data["name"],
         kind=data["kind"],
         category=data["category"],
-        curated=True,
-        basis="curated from the license text",
+        curated=data.get("text_read", True),
+        basis=(
+            "curated from the license text"
+            if data.get("text_read", True)
+            else "identified only: its text was not read, every term is unknown"
+        ),
         short_name=data.get("short_name"),
         version=data.get("version"),
         date=data.get("date"),

@@ -281,15 +281,19 @@ class Catalog:
             self._slugs.setdefault(slug(key), target)
         self._index_loaded = True
 
-    def resolve(self, name: str) -> str | None:
-        """The canonical id for an id, alias, ScanCode key or Hugging Face identifier; None if unknown."""
+    def resolve(self, name: str, *, fuzzy: bool = True) -> str | None:
+        """The canonical id for an id, alias, ScanCode key or Hugging Face identifier; None if unknown.
+
+        ``fuzzy`` also folds case, spaces and punctuation (``"CC BY-NC 4.0"``)."""
         key = name.strip().lower()
         if not key:
             return None
         found = self._lookup.get(key)
         if found is None:
             self._load_index()
-            found = self._lookup.get(key) or self._slugs.get(slug(name))
+            found = self._lookup.get(key)
+            if found is None and fuzzy:
+                found = self._slugs.get(slug(name))
         return found
 
     def resolve_exception(self, name: str) -> str | None:

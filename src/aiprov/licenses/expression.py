@@ -303,8 +303,9 @@ def _normalize(text: Any, catalog: Catalog) -> Normalized:
             reason=f"{text!r} names no license: the actual terms must be read from the text",
         )
     # A whole-string alias first: free text such as "Apache License, Version 2.0" or "MIT or later".
-    whole = catalog.resolve(text)
-    if whole is None and not re.search(r"\s(and|or|with)\s|[()]", text, re.IGNORECASE):
+    compound = re.search(r"\s(and|or|with)\s|[()]", text, re.IGNORECASE) is not None
+    whole = catalog.resolve(text, fuzzy=not compound)
+    if whole is None and not compound:
         lynx = _lynx(text)
         whole = (catalog.resolve(lynx) or lynx) if lynx else None
     if whole is not None:

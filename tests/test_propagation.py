@@ -1,0 +1,177 @@
+"""What flows along each relation kind, and the laws propagation obeys."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiprov.analysis import Policy, check, obligations
+from aiprov.analysis._propagate import propagate
+from aiprov.graph import AIBOM, Relation
+from aiprov.licenses.catalog import default_catalog
+
+from .builders import chain, has
+from .strategies import graphs
+
+LLAMA = "LicenseRef-scancode-llama-3.1-license-2024"
+
+
+def reaching(bom: AIBOM, subject: str) -> set[tuple[str, str]]:
+    prop = propagate(bom, default_catalog(), Policy())
+    return {(c.license, c.channel) for c in prop.items(subject)}
+
+
+@pytest.mark.parametrize("kind", ["fine_tuned_from", "adapter_of", "merged_from", "quantized_from", "distilled_from"])
+def test_model_terms_follow_every_model_derivation(kind: str) -> None:
+    """The base model's license reaches the derived model whole."""
+    bom = chain(("base", "model", "llama3.1"), ("d", "model", "llama3.1"), relations=(("d", kind, "base"),))
+    assert (LLAMA, "derivation") in reaching(bom, "d")
+
+
+def test_derived_from_carries_data_terms_whole() -> None:
+    """A dataset derived from NC data is itself NC."""
+    bom = chain(("d1", "dataset", "CC-BY-NC-4.0"), ("d2", "dataset", "CC-BY-NC-4.0"),
+                relations=(("d2", "derived_from", "d1"),))
+    assert ("CC-BY-NC-4.0", "derivation") in reaching(bom, "d2")
+
+
+def test_contains_carries_the_part_and_marks_it_combined() -> None:
+    """A package containing GPL code is bound by the GPL."""
+    bom = chain(("pkg", "code", "MIT"), ("f", "code", "GPL-3.0-only"), relations=(("pkg", "contains", "f"),))
+    prop = propagate(bom, default_catalog(), Policy())
+    item = next(c for c in prop.items("pkg") if c.license == "GPL-3.0-only")
+    assert item.combined
+    assert has(bom, "copyleft-conflict", "pkg") is not None
+
+
+def test_depends_on_carries_linked_licenses_but_built_with_carries_nothing() -> None:
+    """A GPL training script does not make the weights GPL; a GPL library linked in binds the linker."""
+    tool = chain(("w", "model", "Apache-2.0"), ("script", "code", "GPL-3.0-only"), relations=(("w", "built_with", "script"),))
+    assert reaching(tool, "w") == {("Apache-2.0", "own")}
+    assert has(tool, "copyleft-conflict", "w") is None
+    link = chain(("app", "code", "MIT"), ("lib", "code", "GPL-3.0-only"), relations=(("app", "depends_on", "lib"),))
+    assert ("GPL-3.0-only", "link") in reaching(link, "app")
+
+
+def test_evaluated_on_carries_nothing() -> None:
+    """Evaluating on NC data does not make the model NC (the dataset itself is still flagged)."""
+    bom = chain(("m", "model", "Apache-2.0"), ("bench", "dataset", "CC-BY-NC-4.0"),
+                relations=(("m", "evaluated_on", "bench"),))
+    assert reaching(bom, "m") == {("Apache-2.0", "own")}
+    assert has(bom, "noncommercial-use", "bench") is not None
+
+
+def test_trained_on_carries_data_terms_as_data() -> None:
+    """Dataset terms reach the model through the data channel, weighed by the policy."""
+    bom = chain(("d", "dataset", "CC-BY-NC-4.0"), ("m", "model", "Apache-2.0"), relations=(("m", "trained_on", "d"),))
+    assert ("CC-BY-NC-4.0", "data") in reaching(bom, "m")
+    assert has(bom, "noncommercial-use", "m").severity == "warning"
+    assert has(bom, "noncommercial-use", "m", data_terms_reach_models="strict").severity == "error"
+    assert has(bom, "noncommercial-use", "m", data_terms_reach_models="off") is None
+
+
+def test_generated_by_carries_only_output_restrictions() -> None:
+    """Outputs carry the generator's output terms; a permissive generator passes nothing on."""
+    restricted = chain(("gen", "model", "llama3"), ("d", "dataset", "CC0-1.0"), relations=(("d", "generated_by", "gen"),))
+    assert ("LicenseRef-aiprov-llama-3", "output") in reaching(restricted, "d")
+    free = chain(("gen", "model", "Apache-2.0"), ("d", "dataset", "CC0-1.0"), relations=(("d", "generated_by", "gen"),))
+    assert reaching(free, "d") == {("CC0-1.0", "own")}
+
+
+def test_gemma_outputs_make_the_trained_model_a_derivative() -> None:
+    """A model trained on Gemma outputs becomes a Gemma Model Derivative and inherits its terms."""
+    bom = chain(("gemma", "model", "gemma"), ("d", "dataset", "CC0-1.0"), ("m", "model", "MIT"),
+                relations=(("d", "generated_by", "gemma"), ("m", "trained_on", "d")))
+    assert ("LicenseRef-scancode-gemma-tou-2024-04-01", "derivation") in reaching(bom, "m")
+    assert has(bom, "relicense-conflict", "m") is not None
+
+
+def test_llama31_outputs_trigger_naming_and_attribution() -> None:
+    """A model trained on Llama 3.1 outputs must carry the "Llama" prefix and "Built with Llama"."""
+    bom = chain(("gen", "model", "llama3.1"), ("d", "dataset", "CC0-1.0"), ("m", "model", "Apache-2.0", {"name": "tiny"}),
+                relations=(("d", "generated_by", "gen"), ("m", "trained_on", "d")))
+    assert has(bom, "naming-requirement", "m") is not None
+    assert "Built with Llama" in has(bom, "attribution-required", "m").message
+
+
+def test_paths_run_from_subject_to_origin() -> None:
+    """A finding's path lists the artifacts from the subject back to where the term comes from."""
+    bom = chain(("base", "model", "llama3.1"), ("ft", "model", None, {"name": "x"}),
+                ("lora", "model", "llama3.1", {"name": "y"}),
+                relations=(("ft", "fine_tuned_from", "base"), ("lora", "adapter_of", "ft")))
+    assert has(bom, "naming-requirement", "lora").path == ("lora", "ft", "base")
+    assert has(bom, "license-missing", "ft") is not None
+
+
+def test_self_training_cycle_through_generated_data_terminates() -> None:
+    """A model trained on its own outputs (a cycle outside derivations) is analysed, not looped on."""
+    bom = chain(("m", "model", "llama3"), ("d", "dataset", "CC0-1.0"),
+                relations=(("d", "generated_by", "m"), ("m", "trained_on", "d")))
+    report = check(bom, Policy())
+    assert report.artifacts == 2
+
+
+# -- laws --------------------------------------------------------------------------------
+def _obligation_keys(bom: AIBOM) -> set[tuple[str, str, str]]:
+    return {(o.subject, o.action, o.license) for o in obligations(bom, Policy()).obligations}
+
+
+def _reach(bom: AIBOM) -> set[tuple[str, str, str]]:
+    prop = propagate(bom, default_catalog(), Policy())
+    return {(a.id, c.license, c.channel) for a in bom for c in prop.items(a.id)}
+
+
+@given(graphs(), st.data())
+def test_adding_a_relation_never_removes_an_obligation(bom: AIBOM, data: st.DataObject) -> None:
+    """Propagation is monotone: a new relation can only add what reaches an artifact."""
+    ids = [a.id for a in bom]
+    if len(ids) < 2:
+        return
+    hi = data.draw(st.integers(1, len(ids) - 1))
+    lo = data.draw(st.integers(0, hi - 1))
+    kind = data.draw(st.sampled_from(["fine_tuned_from", "derived_from", "trained_on", "generated_by", "contains",
+                                      "depends_on", "built_with", "evaluated_on", "distilled_from"]))
+    before_reach, before_obl = _reach(bom), _obligation_keys(bom)
+    bigger = bom.copy()
+    bigger.add_relation(Relation(source=ids[hi], kind=kind, target=ids[lo]))
+    assert before_reach <= _reach(bigger)
+    assert before_obl <= _obligation_keys(bigger)
+
+
+@given(graphs(), st.randoms(use_true_random=False))
+def test_result_does_not_depend_on_insertion_order(bom: AIBOM, rnd: object) -> None:
+    """Shuffling the order artifacts and relations were added gives the same report, byte for byte."""
+    import random
+
+    assert isinstance(rnd, random.Random)
+    arts, rels = list(bom), list(bom.relations)
+    rnd.shuffle(arts)
+    rnd.shuffle(rels)
+    shuffled = AIBOM(arts, rels)
+    a = json.dumps(check(bom, Policy()).to_dict(), sort_keys=True)
+    b = json.dumps(check(shuffled, Policy()).to_dict(), sort_keys=True)
+    assert a == b
+    assert json.dumps(obligations(bom).to_dict()) == json.dumps(obligations(shuffled).to_dict())
+
+
+@pytest.mark.slow
+@settings(max_examples=300)
+@given(graphs(max_artifacts=25), st.randoms(use_true_random=False))
+def test_order_independence_at_size(bom: AIBOM, rnd: object) -> None:
+    """The order law on larger graphs (slow)."""
+    import random
+
+    assert isinstance(rnd, random.Random)
+    arts, rels = list(bom), list(bom.relations)
+    rnd.shuffle(arts)
+    rnd.shuffle(rels)
+    assert check(bom).to_dict() == check(AIBOM(arts, rels)).to_dict()
+
+
+@given(graphs())
+def test_two_runs_are_byte_identical(bom: AIBOM) -> None:
+    """The same input gives the same output, byte for byte."""
+    assert json.dumps(check(bom).to_dict()) == json.dumps(check(bom).to_dict())

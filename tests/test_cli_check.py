@@ -211,7 +211,7 @@ def test_large_json_manifest_is_checked(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"aibom": 1, "artifacts": arts, "relations": []}))
     assert path.stat().st_size > 40 * 1024 * 1024
-    proc = subprocess.run([sys.executable, "-m", "aiprov.cli", "check", str(path), "--format", "json",
+    proc = subprocess.run([sys.executable, "-m", "aiprov", "check", str(path), "--format", "json",
                            "--distribution", "internal"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["artifacts"] == 450_000

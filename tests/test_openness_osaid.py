@@ -85,15 +85,32 @@ def test_llama2_use_freedom_names_the_acceptable_use_policy_clause() -> None:
 def _minimal(weights_license: str | None, code_license: str = "Apache-2.0") -> AIBOM:
     bom = AIBOM()
     bom.add(Artifact(id="m", kind="model", name="M"))
-    bom.add(Artifact(id="w", kind="weights", license=weights_license, properties={"component": "Model parameters (Final)"}))
+    bom.add(
+        Artifact(
+            id="w",
+            kind="weights",
+            license=weights_license,
+            properties={"component": "Model parameters (Final)"},
+        )
+    )
     bom.relate("m", "contains", "w")
-    for name in ("Training code", "Inference code", "Evaluation code", "Data preprocessing code", "Model architecture"):
+    for name in (
+        "Training code",
+        "Inference code",
+        "Evaluation code",
+        "Data preprocessing code",
+        "Model architecture",
+    ):
         cid = name.lower().replace(" ", "-")
         bom.add(Artifact(id=cid, kind="code", license=code_license, properties={"component": name}))
         bom.relate("m", "built_with", cid)
-    bom.add(Artifact(id="d", kind="dataset", source="https://example.org/d", properties={"component": "Datasets"}))
+    bom.add(
+        Artifact(id="d", kind="dataset", source="https://example.org/d", properties={"component": "Datasets"})
+    )
     bom.relate("m", "trained_on", "d")
-    bom.add(Artifact(id="p", kind="document", license="CC-BY-4.0", properties={"component": "Research paper"}))
+    bom.add(
+        Artifact(id="p", kind="document", license="CC-BY-4.0", properties={"component": "Research paper"})
+    )
     return bom
 
 
@@ -104,7 +121,11 @@ def test_minimal_open_release_is_conformant() -> None:
 
 @pytest.mark.parametrize(
     ("license_", "word"),
-    [("CC-BY-NC-4.0", "non-commercial"), ("llama3.1", "use restrictions"), ("bigscience-openrail-m", "use restrictions")],
+    [
+        ("CC-BY-NC-4.0", "non-commercial"),
+        ("llama3.1", "use restrictions"),
+        ("bigscience-openrail-m", "use restrictions"),
+    ],
 )
 def test_any_use_restriction_on_weights_fails_the_first_freedom(license_: str, word: str) -> None:
     """Non-commercial clauses, AUPs and RAIL restrictions each fail the first freedom, with the clause."""
@@ -138,12 +159,21 @@ def test_code_under_non_osi_license_fails_the_code_requirement() -> None:
 def test_unshareable_dataset_needs_a_reason() -> None:
     """An unshareable training dataset is acceptable only with the reason stated."""
     bom = _minimal("CDLA-Permissive-2.0")
-    bom.replace(Artifact(id="d", kind="dataset", properties={"component": "Datasets", "availability": "unshareable"}))
+    bom.replace(
+        Artifact(id="d", kind="dataset", properties={"component": "Datasets", "availability": "unshareable"})
+    )
     req = next(r for r in openness(bom).osaid.requirements if r.id == "data.datasets")  # type: ignore[union-attr]
     assert req.status == "insufficient"
     bom.replace(
-        Artifact(id="d", kind="dataset",
-                 properties={"component": "Datasets", "availability": "unshareable", "availability_reason": "patient records"})
+        Artifact(
+            id="d",
+            kind="dataset",
+            properties={
+                "component": "Datasets",
+                "availability": "unshareable",
+                "availability_reason": "patient records",
+            },
+        )
     )
     req = next(r for r in openness(bom).osaid.requirements if r.id == "data.datasets")  # type: ignore[union-attr]
     assert req.status == "met" and "patient records" in (req.evidence[0].rule or "")

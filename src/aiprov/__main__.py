@@ -1,0 +1,7 @@
+"""``python -m aiprov``: the same as the ``aiprov`` command."""
+
+import sys
+
+from aiprov.cli import main
+
+sys.exit(main())

@@ -9,6 +9,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from aiprov.analysis import OpennessReport, Policy, check, obligations, openness
 from aiprov.exceptions import AiprovError, GraphError, InputError, ParseError, UnknownLicenseError
 from aiprov.formats import dumps, load, loads
 from aiprov.graph import AIBOM, Artifact, Relation
@@ -36,15 +37,20 @@ __all__ = [
     "InputError",
     "LicenseTerms",
     "Normalized",
+    "OpennessReport",
     "ParseError",
+    "Policy",
     "Relation",
     "UnknownLicenseError",
     "Verdict",
     "__version__",
+    "check",
     "dumps",
     "is_compatible",
     "license_terms",
     "load",
     "loads",
     "normalize_license",
+    "obligations",
+    "openness",
 ]

@@ -6,16 +6,19 @@ output, byte for byte.
 
 from aiprov.analysis.checks import Finding, Report, check
 from aiprov.analysis.obligations import Obligation, obligations
+from aiprov.analysis.openness import OpennessReport, openness
 from aiprov.analysis.policy import DEFAULT_POLICY, Policy, Use, Waiver
 
 __all__ = [
     "DEFAULT_POLICY",
     "Finding",
     "Obligation",
+    "OpennessReport",
     "Policy",
     "Report",
     "Use",
     "Waiver",
     "check",
     "obligations",
+    "openness",
 ]

@@ -33,6 +33,7 @@ are stored as predecessor links (memory linear in the graph) and rebuilt on dema
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -87,9 +88,15 @@ class Propagation:
         self.policy = policy
         self.state: dict[str, dict[Key, Carried]] = {}
         self.resolved: dict[str, Resolved] = {}
+        self._terms: dict[str, LicenseTerms | None] = {}
 
     def terms(self, license_id: str) -> LicenseTerms | None:
-        return _terms(self.catalog, license_id)
+        """The catalog record for a license id (cached: the same few licenses recur everywhere)."""
+        try:
+            return self._terms[license_id]
+        except KeyError:
+            found = self._terms[license_id] = self.catalog.get(license_id)
+            return found
 
     def items(self, artifact_id: str) -> list[Carried]:
         """Everything reaching the artifact, sorted (own first, then by path length)."""
@@ -114,6 +121,21 @@ class Propagation:
                 break
         return tuple(out)
 
+    def trace(self, artifact_id: str, item: Carried) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """:meth:`path` and :meth:`relation_path` in one walk."""
+        ids, kinds = [artifact_id], []
+        node, key = artifact_id, item.key
+        state = self.state
+        while True:
+            current = state[node].get(key)
+            if current is None or current.pred is None or current.pred_channel is None or current.via is None:
+                break
+            kinds.append(current.via)
+            node = current.pred
+            ids.append(node)
+            key = (current.license, current.pred_channel)
+        return tuple(ids), tuple(kinds)
+
     def relation_path(self, artifact_id: str, item: Carried) -> tuple[str, ...]:
         """The relation kinds along :meth:`path` (one fewer than its ids)."""
         kinds = []
@@ -126,10 +148,6 @@ class Propagation:
             node = current.pred
             key = (current.license, current.pred_channel)
         return tuple(kinds)
-
-
-def _terms(catalog: Catalog, license_id: str) -> LicenseTerms | None:
-    return catalog.get(license_id)
 
 
 def _score(leaf: LicenseExpression, catalog: Catalog, policy: Policy) -> int:
@@ -214,8 +232,44 @@ def _transitions(kind: str, channel: str, terms: LicenseTerms, target: Artifact)
     if kind == "generated_by":
         return ("output",) if whole and terms.output_restrictions else ()
     if kind == "depends_on":
-        return ("link",) if channel in ("own", "derivation", "link") else ()
+        if channel not in ("own", "derivation", "link") or terms.id in _linkable_everywhere():
+            return ()
+        return ("link",)
     return ()
+
+
+_COPYLEFT_OUTBOUND = (
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "MPL-2.0",
+    "EPL-2.0",
+)
+
+
+@functools.cache
+def _linkable_everywhere() -> frozenset[str]:
+    """Licenses the OSADL matrix lets into every common copyleft license (MIT, BSD, ISC, ...): linking them
+    can never conflict, so they need not be tracked through ``depends_on`` (an optimisation only)."""
+    from aiprov.licenses.compat import osadl_answer
+
+    rows = _osadl_inbound_ids()
+    return frozenset(
+        i for i in rows if all(osadl_answer(out, i) in ("Yes", "Same") for out in _COPYLEFT_OUTBOUND)
+    )
+
+
+def _osadl_inbound_ids() -> tuple[str, ...]:
+    from aiprov.licenses.compat import _osadl
+
+    return tuple(_osadl())
 
 
 def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:

@@ -14,9 +14,9 @@ from typing import Any
 
 from aiprov.analysis._propagate import Carried, Propagation, propagate
 from aiprov.analysis.policy import DEFAULT_POLICY, Policy
-from aiprov.graph import AIBOM, Artifact
+from aiprov.graph import AIBOM, Artifact, GraphWarning
 from aiprov.licenses.catalog import Catalog, default_catalog
-from aiprov.licenses.compat import is_compatible
+from aiprov.licenses.compat import Verdict, is_compatible
 from aiprov.licenses.terms import LicenseTerms
 
 __all__ = ["CODES", "SEVERITIES", "Finding", "Report", "check"]
@@ -117,6 +117,42 @@ class Report:
         return {"findings": [f.to_dict() for f in self.findings], "summary": self.summary()}
 
 
+_CHANNEL_RANK = {"own": 0, "derivation": 1, "output": 2, "link": 3, "data": 4}
+
+
+class _Trace:
+    """The path of one item, computed once and only when a finding needs it."""
+
+    __slots__ = ("_ids", "_kinds", "_text", "item", "prop", "subject")
+
+    def __init__(self, prop: Propagation, subject: str, item: Carried) -> None:
+        self.prop, self.subject, self.item = prop, subject, item
+        self._text: str | None = None
+        self._ids: tuple[str, ...] | None = None
+        self._kinds: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        if self._ids is None:
+            self._ids, self._kinds = self.prop.trace(self.subject, self.item)
+        return self._ids
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        _ = self.path
+        return self._kinds
+
+    def __str__(self) -> str:
+        if self._text is None:
+            if self.item.channel == "own":
+                self._text = ""
+            else:
+                ids, kinds = self.path, self._kinds
+                parts = [ids[0]] + [f"-{k}-> {n}" for k, n in zip(kinds, ids[1:], strict=False)]
+                self._text = " via " + " ".join(parts)
+        return self._text
+
+
 class _Checker:
     def __init__(self, prop: Propagation) -> None:
         self.prop = prop
@@ -124,6 +160,15 @@ class _Checker:
         self.policy = prop.policy
         self.use = prop.policy.use
         self.out: list[Finding] = []
+        self._verdicts: dict[tuple[str, str], Verdict] = {}
+
+    def compatible(self, outbound: str, inbound: str) -> Verdict:
+        """is_compatible, cached per (declared expression, inherited license): few distinct pairs recur."""
+        key = (outbound, inbound)
+        found = self._verdicts.get(key)
+        if found is None:
+            found = self._verdicts[key] = is_compatible(outbound, inbound, self.prop.catalog)
+        return found
 
     # -- helpers -------------------------------------------------------------------------
     def add(
@@ -133,13 +178,13 @@ class _Checker:
         subject: str,
         message: str,
         *,
-        item: Carried | None = None,
+        item: _Trace | None = None,
         terms: LicenseTerms | None = None,
         term: str | None = None,
         path: tuple[str, ...] | None = None,
     ) -> None:
         if path is None:
-            path = self.prop.path(subject, item) if item is not None else (subject,)
+            path = item.path if item is not None else (subject,)
         clause = None
         if terms is not None and term is not None:
             found = terms.clause(term)
@@ -151,7 +196,7 @@ class _Checker:
                 subject=subject,
                 message=message,
                 path=path,
-                license=terms.id if terms is not None else (item.license if item else None),
+                license=terms.id if terms is not None else (item.item.license if item else None),
                 clause=clause,
             )
         )
@@ -167,29 +212,25 @@ class _Checker:
     def data_note(self) -> str:
         return _DATA_NOTE.format(mode=self.policy.data_terms_reach_models)
 
-    def chain(self, subject: str, item: Carried) -> str:
-        ids = self.prop.path(subject, item)
-        kinds = self.prop.relation_path(subject, item)
-        parts = [ids[0]]
-        for kind, node in zip(kinds, ids[1:], strict=False):
-            parts.append(f"-{kind}-> {node}")
-        return " ".join(parts)
-
-    def grouped(self, artifact: Artifact) -> Iterator[tuple[Carried, LicenseTerms]]:
-        """Each license reaching the artifact once per channel: the best path wins."""
-        seen: set[tuple[str, str]] = set()
-        for item in self.prop.items(artifact.id):
-            if (item.license, item.channel) in seen:
-                continue
+    def grouped(self, artifact: Artifact) -> Iterator[tuple[Carried, LicenseTerms, bool]]:
+        """Each (license, channel) reaching the artifact, own first; the flag is True for the first
+        channel of each license (license-wide checks run once per license)."""
+        seen: set[str] = set()
+        items = sorted(
+            self.prop.state[artifact.id].values(),
+            key=lambda c: (_CHANNEL_RANK[c.channel], c.length, c.license),
+        )
+        for item in items:
             terms = self.prop.terms(item.license)
             if terms is None:
                 continue
-            seen.add((item.license, item.channel))
-            yield item, terms
+            first = item.license not in seen
+            seen.add(item.license)
+            yield item, terms, first
 
     # -- the checks ----------------------------------------------------------------------
-    def run(self) -> list[Finding]:
-        for warning in self.bom.validate():
+    def run(self, warnings: list[GraphWarning]) -> list[Finding]:
+        for warning in warnings:
             self.out.append(
                 Finding(
                     code=warning.code,
@@ -202,8 +243,9 @@ class _Checker:
         for artifact in self.bom:
             self.declared(artifact)
             self.provenance(artifact)
-            for item, terms in self.grouped(artifact):
-                self.term_checks(artifact, item, terms)
+            shipped = not self.bom.incoming(artifact.id)
+            for item, terms, first in self.grouped(artifact):
+                self.term_checks(artifact, item, terms, first=first, shipped=shipped)
         return self.out
 
     def declared(self, artifact: Artifact) -> None:
@@ -307,7 +349,12 @@ class _Checker:
                     f"{artifact.label}: the policy requires OSI-approved licenses on weights",
                 )
 
-    def term_checks(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
+    def term_checks(
+        self, artifact: Artifact, item: Carried, terms: LicenseTerms, *, first: bool, shipped: bool
+    ) -> None:
+        """``first``: the license's best channel here (license-wide checks run once). ``shipped``: nothing in
+        the graph depends on the artifact; inherited notes (info, use warnings) are reported there and at
+        the artifact that declares the license, not at every intermediate step."""
         channel = item.channel
         subject = artifact.id
         own = channel == "own"
@@ -315,7 +362,13 @@ class _Checker:
         output = channel == "output"
         modelish = artifact.kind in ("model", "weights")
         whole = channel in ("own", "derivation")
-        origin = "" if own else f" via {self.chain(subject, item)}"
+        origin = _Trace(self.prop, subject, item)
+        notes = own or shipped
+        if not first:
+            self.channel_checks(
+                artifact, item, terms, origin, own=own, data=data, output=output, modelish=modelish
+            )
+            return
 
         # non-commercial
         nc = terms.non_commercial or (
@@ -335,28 +388,10 @@ class _Checker:
                     subject,
                     f"{artifact.label} is used commercially, but {terms.cite('non_commercial')} "
                     f"forbids commercial use{origin}{note}",
-                    item=item,
+                    item=origin,
                     terms=terms,
                     term="non_commercial",
                 )
-
-        # no-derivatives: being derived from ND material (not merely containing it)
-        if terms.no_derivatives and not own and channel in ("derivation", "data"):
-            vias = self.prop.relation_path(subject, item)
-            if any(v != "contains" for v in vias):
-                severity = self.data_severity("error") if data else "error"
-                if severity:
-                    note = f"; {self.data_note()}" if data else ""
-                    self.add(
-                        "no-derivatives",
-                        severity,
-                        subject,
-                        f"{artifact.label} is an adaptation of {terms.id} material, which "
-                        f"{terms.cite('no_derivatives')} does not allow to be shared{origin}{note}",
-                        item=item,
-                        terms=terms,
-                        term="no_derivatives",
-                    )
 
         # use restrictions
         carries_use = terms.use_restrictions and (
@@ -374,39 +409,34 @@ class _Checker:
                     subject,
                     f"{terms.cite('use_restrictions')}{policy} restricts {', '.join(sorted(hit))}, "
                     f"the intended field ({self.use.field}){origin}",
-                    item=item,
+                    item=origin,
                     terms=terms,
                     term="use_restrictions",
                 )
-            else:
+            elif notes:
                 self.add(
                     "use-restricted",
                     "warning",
                     subject,
                     f"{artifact.label} cannot be used for any purpose: {terms.cite('use_restrictions')}"
                     f"{policy} restrict its use{origin}",
-                    item=item,
+                    item=origin,
                     terms=terms,
                     term="use_restrictions",
                 )
 
         # user / revenue thresholds
         if terms.commercial_use == "threshold" and terms.threshold is not None and (whole or output):
-            self.threshold(artifact, item, terms, origin)
+            self.threshold(artifact, item, terms, origin, notes=notes)
 
-        if not own:
-            if channel == "derivation" or (output and modelish):
-                self.inherited(artifact, item, terms, origin)
-            if channel == "link" or (channel == "derivation" and item.combined):
-                self.copyleft(artifact, item, terms, origin)
-            if data:
-                self.data_terms(artifact, item, terms, origin)
-            if output and modelish:
-                self.outputs(artifact, item, terms, origin)
+        self.channel_checks(
+            artifact, item, terms, origin, own=own, data=data, output=output, modelish=modelish
+        )
 
         # attribution duties (display texts and data credit) once made available
         if (
-            terms.attribution_required
+            notes
+            and terms.attribution_required
             and self.use.made_available
             and (terms.attribution_text or terms.kind in ("model", "data", "content"))
             and (whole or (output and "attribution" in terms.output_restriction_categories) or data)
@@ -421,12 +451,57 @@ class _Checker:
                 "info",
                 subject,
                 f"{terms.cite('attribution')} requires attribution: {what}{origin}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="attribution",
             )
 
-    def threshold(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> None:
+    def channel_checks(
+        self,
+        artifact: Artifact,
+        item: Carried,
+        terms: LicenseTerms,
+        origin: _Trace,
+        *,
+        own: bool,
+        data: bool,
+        output: bool,
+        modelish: bool,
+    ) -> None:
+        """Checks that depend on how the license arrived (derivation, combination, data, outputs)."""
+        if own:
+            return
+        channel = item.channel
+        # no-derivatives: being derived from ND material (not merely containing it)
+        if terms.no_derivatives and item.channel in ("derivation", "data"):
+            vias = origin.kinds
+            if any(v != "contains" for v in vias):
+                severity = self.data_severity("error") if data else "error"
+                if severity:
+                    note = f"; {self.data_note()}" if data else ""
+                    self.add(
+                        "no-derivatives",
+                        severity,
+                        artifact.id,
+                        f"{artifact.label} is an adaptation of {terms.id} material, which "
+                        f"{terms.cite('no_derivatives')} does not allow to be shared{origin}{note}",
+                        item=origin,
+                        terms=terms,
+                        term="no_derivatives",
+                    )
+
+        if channel == "derivation" or (output and modelish):
+            self.inherited(artifact, item, terms, origin)
+        if channel == "link" or (channel == "derivation" and item.combined):
+            self.copyleft(artifact, item, terms, origin)
+        if data:
+            self.data_terms(artifact, item, terms, origin)
+        if output and modelish:
+            self.outputs(artifact, item, terms, origin)
+
+    def threshold(
+        self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace, *, notes: bool
+    ) -> None:
         assert terms.threshold is not None
         counted = terms.threshold_counted
         if counted == "monthly_active_users":
@@ -438,13 +513,15 @@ class _Checker:
         else:
             actual, what = None, counted or "units"
         if actual is None:
+            if not notes:
+                return
             self.add(
                 "mau-threshold",
                 "info",
                 artifact.id,
                 f"{terms.cite('commercial_use')}: above {terms.threshold:,} {what} a separate license is "
                 f"needed; the policy does not state the figure{origin}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="commercial_use",
             )
@@ -455,12 +532,12 @@ class _Checker:
                 artifact.id,
                 f"{actual:,.0f} {what} exceeds the {terms.threshold:,} threshold of "
                 f"{terms.cite('commercial_use')}: a separate license from the licensor is needed{origin}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="commercial_use",
             )
 
-    def inherited(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> None:
+    def inherited(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
         """Terms a derived artifact inherits: naming, relicensing."""
         subject = artifact.id
         modelish = artifact.kind in ("model", "weights")
@@ -478,7 +555,7 @@ class _Checker:
                     "error",
                     subject,
                     f'{name!r} must begin with "{terms.naming_prefix}" ({terms.cite("naming")}){origin}',
-                    item=item,
+                    item=origin,
                     terms=terms,
                     term="naming",
                 )
@@ -493,7 +570,7 @@ class _Checker:
         )
         if not binding or terms.copyleft == "weak":
             return
-        verdict = is_compatible(norm.expression, terms.id, self.prop.catalog)
+        verdict = self.compatible(norm.expression, terms.id)
         code = "share-alike" if terms.copyleft == "share-alike" else "relicense-conflict"
         if verdict.compatible is False:
             self.add(
@@ -502,7 +579,7 @@ class _Checker:
                 subject,
                 f"{artifact.label} is declared {norm.expression}, but inherits {terms.id}{origin}: "
                 f"{verdict.reason}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="derivative_licensing",
             )
@@ -513,12 +590,12 @@ class _Checker:
                 subject,
                 f"{artifact.label} is declared {norm.expression} and inherits {terms.id}{origin}; "
                 f"aiprov cannot confirm the declared terms carry it: {verdict.reason}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="derivative_licensing",
             )
 
-    def copyleft(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> None:
+    def copyleft(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
         """Combined code: a copyleft part binds the whole; a copyleft whole must take in every part."""
         norm = self.prop.resolved[artifact.id].normalized
         if norm is None or norm.status != "ok" or norm.expression is None:
@@ -530,14 +607,14 @@ class _Checker:
         )
         if not triggered or terms.id in self.prop.resolved[artifact.id].ids:
             return
-        verdict = is_compatible(norm.expression, terms.id, self.prop.catalog)
+        verdict = self.compatible(norm.expression, terms.id)
         if verdict.compatible is False:
             self.add(
                 "copyleft-conflict",
                 "error",
                 artifact.id,
                 f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}: {verdict.reason}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="copyleft",
             )
@@ -548,12 +625,12 @@ class _Checker:
                 artifact.id,
                 f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}; "
                 f"compatibility unknown: {verdict.reason}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="copyleft",
             )
 
-    def data_terms(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> None:
+    def data_terms(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
         if terms.copyleft != "share-alike" or terms.copyleft_scope == "database":
             return  # a model is not a derivative database (ODbL / ODC-By: a Produced Work at most)
         norm = self.prop.resolved[artifact.id].normalized
@@ -569,12 +646,12 @@ class _Checker:
             artifact.id,
             f"{artifact.label} ({declared}) is trained on {terms.id} data, whose {terms.cite('copyleft')} "
             f"asks adaptations to be shared alike{origin}; {self.data_note()}",
-            item=item,
+            item=origin,
             terms=terms,
             term="copyleft",
         )
 
-    def outputs(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> None:
+    def outputs(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
         cats = set(terms.output_restriction_categories)
         family = any(
             i.license == terms.id and i.channel in ("own", "derivation") for i in self.prop.items(artifact.id)
@@ -586,7 +663,7 @@ class _Checker:
                 artifact.id,
                 f"{artifact.label} was improved with outputs of a {terms.short_name or terms.id} model, which "
                 f"{terms.cite('output_restrictions')} forbids for models outside its family{origin}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="output_restrictions",
             )
@@ -598,7 +675,7 @@ class _Checker:
                 f"{artifact.label} was trained with outputs under {terms.short_name or terms.id}, whose "
                 f"{terms.cite('output_restrictions')} forbids using them for models that compete with the "
                 f"provider: confirm this model does not{origin}",
-                item=item,
+                item=origin,
                 terms=terms,
                 term="output_restrictions",
             )
@@ -608,9 +685,9 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
     """Judge a supply chain against a policy. Raises :class:`~aiprov.exceptions.GraphError` for a cycle."""
     policy = policy or DEFAULT_POLICY
     catalog = catalog or default_catalog()
-    bom.validate()
+    warnings = bom.validate()
     prop = propagate(bom, catalog, policy)
-    raw = _Checker(prop).run()
+    raw = _Checker(prop).run(warnings)
     findings, waived = _apply_waivers(_dedupe(raw), policy)
     return Report(
         findings=tuple(sorted(findings, key=Finding.sort_key)),

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from aiprov.licenses.catalog import Catalog, default_catalog
-from aiprov.licenses.expression import LicenseExpression, Normalized, parse_expression
+from aiprov.licenses.expression import LicenseExpression, Normalized, normalize_license, parse_expression
 from aiprov.licenses.terms import LicenseTerms
 
 __all__ = ["Verdict", "is_compatible", "osadl_answer"]
@@ -100,7 +100,16 @@ def _from_osadl(
             )
     if answer is None:
         return None
-    if answer in ("Yes", "Same"):
+    return _matrix_verdict(outbound, inbound, answer, note)
+
+
+def _matrix_verdict(outbound: str, inbound: str, answer: str, note: str) -> Verdict:
+    basis = "osadl"
+    if answer == "Same":
+        return Verdict(
+            outbound=outbound, inbound=inbound, compatible=True, basis="same", reason="the same license"
+        )
+    if answer == "Yes":
         return Verdict(
             outbound=outbound,
             inbound=inbound,
@@ -333,14 +342,35 @@ def is_compatible(outbound: str, inbound: str, catalog: Catalog | None = None) -
 
     Both sides accept anything :func:`~aiprov.normalize_license` does. An outbound
     expression with several licenses must accept the inbound under each of them.
+    Verdicts are immutable and cached per (outbound, inbound) for the shipped catalog.
     """
-    catalog = catalog or default_catalog()
-    out_n = parse_expression(outbound, catalog)
-    in_n = parse_expression(inbound, catalog)
+    if catalog is None or catalog is default_catalog():
+        return _cached_verdict(outbound, inbound)
+    return _verdict(
+        outbound, inbound, catalog, parse_expression(outbound, catalog), parse_expression(inbound, catalog)
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_verdict(outbound: str, inbound: str) -> Verdict:
+    row = _osadl().get(outbound)
+    answer = row.get(inbound) if row is not None else None
+    if (
+        answer is not None and "WITH" not in inbound
+    ):  # both canonical ids the matrix answers: no parsing needed
+        return _matrix_verdict(outbound, inbound, answer, "")
+    catalog = default_catalog()
+    return _verdict(outbound, inbound, catalog, normalize_license(outbound), normalize_license(inbound))
+
+
+def _verdict(outbound: str, inbound: str, catalog: Catalog, out_n: Normalized, in_n: Normalized) -> Verdict:
     for side, norm in (("outbound", out_n), ("inbound", in_n)):
         if norm.parsed is None or norm.status != "ok":
             return _unresolved(side, norm, outbound, inbound)
     assert out_n.parsed is not None and in_n.parsed is not None
+    out_p, in_p = out_n.parsed, in_n.parsed
+    if out_p.op == "id" and in_p.op == "id":  # the common case: one license each side
+        return _leaf(str(out_p), str(in_p), out_p, in_p, catalog)
     leaves = out_n.parsed.leaves()
     results = [_inbound(leaf, in_n.parsed, catalog) for leaf in leaves]
     if len(results) == 1:

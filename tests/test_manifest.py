@@ -1,0 +1,96 @@
+"""The aibom manifest: its published schema, lossless round trips, and the shipped default policy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from hypothesis import given
+
+import aiprov
+from aiprov.analysis import DEFAULT_POLICY, Policy
+from aiprov.formats import manifest
+
+from .strategies import graphs
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "src/aiprov/schemas/aibom-manifest-1.schema.json").read_text())
+EXAMPLES = sorted((ROOT / "examples").glob("*/aibom.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_examples_validate_against_the_published_schema(path: Path) -> None:
+    """Every shipped example is a valid manifest by the published JSON Schema."""
+    jsonschema.Draft202012Validator(SCHEMA).validate(yaml.safe_load(path.read_text()))
+
+
+@given(graphs())
+def test_manifest_round_trip_loses_nothing(bom: aiprov.AIBOM) -> None:
+    """Writing a graph as a manifest and reading it back gives the same graph (YAML and JSON)."""
+    for fmt in ("yaml", "json"):
+        again = manifest.loads(manifest.dumps(bom, fmt=fmt))
+        assert again == bom
+        assert [a.to_dict() for a in again] == [a.to_dict() for a in bom]
+
+
+@given(graphs())
+def test_written_manifests_validate(bom: aiprov.AIBOM) -> None:
+    """What aiprov writes validates against the schema it publishes."""
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(manifest.dumps(bom, fmt="json")))
+
+
+def test_properties_and_metadata_survive(tmp_path: Path) -> None:
+    """Free properties, metadata and the inline policy are written back as read."""
+    text = (ROOT / "examples/chat-product/aibom.yaml").read_text()
+    bom = manifest.loads(text)
+    again = manifest.loads(manifest.dumps(bom))
+    assert again.metadata["manifest"] == {"name": "acme-support-chat", "owner": "Acme ML Platform"}
+    assert again.metadata["policy"] == bom.metadata["policy"]
+    assert again["synthetic-tickets"].properties["data_collection"].startswith("Generated with gpt-4o")
+
+
+def test_shipped_default_policy_file_is_the_default() -> None:
+    """examples/policies/commercial-weights.yaml says what DEFAULT_POLICY is."""
+    loaded = Policy.load(ROOT / "examples/policies/commercial-weights.yaml")
+    assert loaded.use == DEFAULT_POLICY.use
+    assert loaded.require == DEFAULT_POLICY.require
+    assert loaded.data_terms_reach_models == DEFAULT_POLICY.data_terms_reach_models
+
+
+def test_aibom_built_in_code() -> None:
+    """AIBOM can be built in code, iterated, looked up, and exported to networkx as a copy."""
+    bom = aiprov.AIBOM()
+    bom.add(aiprov.Artifact(id="base", kind="model", license="llama3.1"))
+    bom.add(aiprov.Artifact(id="ft", kind="model", license="llama3.1"))
+    bom.relate("ft", "fine_tuned_from", "base")
+    assert [a.id for a in bom] == ["base", "ft"]
+    assert bom["ft"].license == "llama3.1"
+    graph = bom.to_networkx()
+    assert list(graph.edges(keys=True)) == [("ft", "base", "fine_tuned_from")]
+    graph.remove_node("ft")
+    assert "ft" in bom  # a copy
+
+
+def test_graph_refuses_bad_structure() -> None:
+    """Unknown or duplicate ids and derivation cycles are refused with GraphError."""
+    bom = aiprov.AIBOM([aiprov.Artifact(id="a", kind="model"), aiprov.Artifact(id="b", kind="model")])
+    with pytest.raises(aiprov.GraphError, match="duplicate"):
+        bom.add(aiprov.Artifact(id="a", kind="dataset"))
+    with pytest.raises(aiprov.GraphError, match="unknown artifact id 'zz'"):
+        bom.relate("a", "trained_on", "zz")
+    with pytest.raises(aiprov.GraphError, match="unknown relation type"):
+        bom.relate("a", "finetuned", "b")
+    bom.relate("a", "fine_tuned_from", "b")
+    bom.relate("b", "merged_from", "a")
+    with pytest.raises(aiprov.GraphError, match="derivation cycle"):
+        bom.validate()
+
+
+def test_frozen_graph_refuses_changes() -> None:
+    """A frozen AIBOM is a value: changing it is an error."""
+    bom = aiprov.AIBOM([aiprov.Artifact(id="a", kind="model")]).freeze()
+    with pytest.raises(aiprov.GraphError, match="frozen"):
+        bom.add(aiprov.Artifact(id="b", kind="model"))

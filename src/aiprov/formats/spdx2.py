@@ -1,0 +1,493 @@
+"""SPDX 2.3, JSON and tag-value, through ``spdx-tools``.
+
+Every artifact is a package. SPDX 2.3 has no models, datasets, ``trainedOn`` or AI fields:
+what it cannot say (the artifact kind, AI and dataset facts, hashes it cannot carry) goes
+into one package annotation by the tool ``aiprov`` holding JSON, and the exact relation kind
+into the relationship comment (``aiprov:relation=trained_on``), so a round trip loses
+nothing. The mapping is documented in docs/formats-spdx.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import importlib
+import io
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from aiprov.exceptions import GraphError, ParseError
+from aiprov.formats._spdx2_map import (
+    FORWARD,
+    MARKER,
+    PROPS_MARKER,
+    REVERSED,
+    WRITE_RELATION,
+    checksum,
+    decode_package,
+    hash_name,
+    spdx_ref,
+)
+from aiprov.formats._spdx_common import (
+    FIXED_CREATED,
+    apply_extras,
+    artifact_extras,
+    bom_digest,
+    decode_extras,
+    encode_extras,
+    license_refs,
+    spdx_expression,
+)
+from aiprov.graph import AIBOM, RELATION_KINDS, Artifact, Relation, thaw
+
+__all__ = ["MAX_DOCUMENT_CHARS", "dumps_json", "dumps_tv", "loads"]
+
+MAX_DOCUMENT_CHARS = 256 * 1024 * 1024
+_VERSIONS = ("SPDX-2.2", "SPDX-2.3")
+_TOOL = "aiprov"
+
+
+def _module(name: str) -> Any:
+    """An spdx-tools module, typed loosely (spdx-tools re-exports without ``__all__``)."""
+    return importlib.import_module(name)
+
+
+@functools.cache
+def _tag_value_parser() -> Any:
+    """spdx-tools' tag-value parser module, made to share one license index.
+
+    Its ``p_license`` calls ``license_expression.get_spdx_licensing()`` for every license
+    field, which rebuilds the whole SPDX license index (~0.15 s each: a 1,000-package
+    document took minutes). The JSON parser already shares ``spdx_licensing``; this points
+    the tag-value parser at the same object. Parsing results are unchanged.
+    """
+    module = _module("spdx_tools.spdx.parser.tagvalue.parser")
+    shared = _module("spdx_tools.common.spdx_licensing").spdx_licensing
+    if getattr(module, "get_spdx_licensing", None) is not None:
+        module.get_spdx_licensing = lambda: shared
+    return module
+
+
+# -- reading -------------------------------------------------------------------------------
+def _parse(text: str, source: str) -> Any:
+    from aiprov.formats import parse_json
+
+    parsing_error: type[Exception] = _module("spdx_tools.spdx.parser.error").SPDXParsingError
+
+    stripped = text.lstrip("\ufeff \t\r\n")
+    try:
+        if stripped.startswith(("{", "[")):
+            data = parse_json(text, source)
+            if not isinstance(data, dict):
+                raise ParseError("expected a JSON object", source=source)
+            version = data.get("spdxVersion")
+            if version not in _VERSIONS:
+                raise ParseError(
+                    f"unsupported SPDX version {version!r} (aiprov reads SPDX-2.2 and SPDX-2.3)",
+                    source=source,
+                    location="spdxVersion",
+                )
+            return (
+                _module("spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser")
+                .JsonLikeDictParser()
+                .parse(data)
+            )
+        match = re.search(r"^SPDXVersion:\s*(\S+)", text, re.MULTILINE)
+        if match is None or match.group(1) not in _VERSIONS:
+            raise ParseError(
+                f"unsupported SPDX version {match.group(1) if match else None!r} (aiprov reads SPDX-2.2 and SPDX-2.3)",
+                source=source,
+                location=f"line {text[: match.start()].count(chr(10)) + 1}" if match else None,
+            )
+        return _tag_value_parser().Parser().parse(text)
+    except parsing_error as exc:
+        messages = [str(m) for m in getattr(exc, "messages", [])]
+        first = messages[0] if messages else "invalid document"
+        line = re.search(r"line (\d+)", first)
+        more = f" (and {len(messages) - 1} more problems)" if len(messages) > 1 else ""
+        raise ParseError(
+            f"invalid SPDX 2 document: {first[:500]}{more}",
+            source=source,
+            location=f"line {line.group(1)}" if line else None,
+        ) from None
+    except RecursionError:
+        raise ParseError("document nested too deeply", source=source) from None
+
+
+def _is_ours(annotation: Any) -> bool:
+    return bool(
+        annotation.annotator.name == _TOOL and annotation.annotation_comment.startswith('{"aiprov": 1')
+    )
+
+
+def _license(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def loads(text: str, source: str = "<string>") -> AIBOM:
+    """Read an SPDX 2.2/2.3 document, JSON or tag-value. Raises :class:`ParseError` naming the file."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ParseError(
+            f"document larger than the limit of {MAX_DOCUMENT_CHARS:,} characters", source=source
+        )
+    doc = _parse(text, source)
+    extras: dict[str, dict[str, Any]] = {}
+    kept_annotations = []
+    for ann in doc.annotations:
+        if _is_ours(ann):
+            extras.setdefault(ann.spdx_id, {}).update(
+                decode_extras(ann.annotation_comment, source, f"annotation of {ann.spdx_id}")
+            )
+        else:
+            kept_annotations.append(ann)
+    bom = AIBOM()
+    ids: dict[str, str] = {}
+    for package in doc.packages:
+        artifact = decode_package(
+            package,
+            license_text={
+                "declared": _license(package.license_declared),
+                "concluded": _license(package.license_concluded),
+            },
+        )
+        if package.spdx_id in extras:
+            artifact = apply_extras(artifact, extras[package.spdx_id], source, f"package {package.spdx_id}")
+        if artifact.id in bom:
+            raise ParseError(f"two packages give the artifact id {artifact.id!r}", source=source)
+        ids[package.spdx_id] = artifact.id
+        bom.add(artifact)
+    for file in doc.files:  # SPDX 2 files become artifacts too (written back as packages)
+        artifact = Artifact(
+            id=file.spdx_id.removeprefix("SPDXRef-"),
+            kind="document" if any(t.name == "DOCUMENTATION" for t in file.file_types) else "code",
+            name=file.name,
+            concluded_license=_license(file.license_concluded),
+            hashes=tuple((hash_name(c.algorithm.name), c.value) for c in file.checksums),
+            properties={"spdx2:element": "file"},
+        )
+        if file.spdx_id in extras:
+            artifact = apply_extras(artifact, extras[file.spdx_id], source, f"file {file.spdx_id}")
+        if artifact.id in bom:
+            raise ParseError(f"two elements give the artifact id {artifact.id!r}", source=source)
+        ids[file.spdx_id] = artifact.id
+        bom.add(artifact)
+    known = {*ids, *(s.spdx_id for s in doc.snippets), "SPDXRef-DOCUMENT"}
+    other: list[list[Any]] = []
+    for rel in doc.relationships:
+        rtype = rel.relationship_type.name
+        a, b = rel.spdx_element_id, rel.related_spdx_element_id
+        for end in (a, b):
+            if isinstance(end, str) and ":" not in end and end not in known:
+                raise ParseError(
+                    f"dangling reference {end!r}: no package, file or snippet with this SPDXID",
+                    source=source,
+                    location=f"relationship {a} {rtype} {b}",
+                )
+        kind = FORWARD.get(rtype) or REVERSED.get(rtype) or ("other" if rtype == "OTHER" else None)
+        props: dict[str, Any] = {}
+        lines = (rel.comment or "").split("\n") if rel.comment else []
+        for line in lines:
+            if line.startswith(MARKER) and line[len(MARKER) :] in RELATION_KINDS:
+                kind = line[len(MARKER) :]
+            elif line.startswith(PROPS_MARKER):
+                decoded = decode_extras(line[len(PROPS_MARKER) :], source, f"relationship {a} {rtype} {b}")
+                props.update(decoded.get("properties", {}))
+        rest = "\n".join(ln for ln in lines if not ln.startswith((MARKER, PROPS_MARKER)))
+        if kind is None or kind == "other" or not isinstance(b, str) or a not in ids or b not in ids:
+            if a != "SPDXRef-DOCUMENT" or rtype != "DESCRIBES":
+                other.append([a, rtype, str(b), rel.comment])
+            continue
+        if rest:
+            props["spdx2:comment"] = rest
+        if rtype != WRITE_RELATION[kind][0]:
+            props["spdx2:relationshipType"] = rtype
+        src, dst = (ids[b], ids[a]) if rtype in REVERSED else (ids[a], ids[b])
+        try:
+            bom.add_relation(Relation(source=src, kind=kind, target=dst, properties=props))
+        except GraphError as exc:
+            raise ParseError(exc.message, source=source, location=f"relationship {a} {rtype} {b}") from None
+    info = doc.creation_info
+    bom.metadata["spdx2"] = {
+        "name": info.name,
+        "namespace": info.document_namespace,
+        "created": info.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "creators": [a.to_serialized_string() for a in info.creators],
+        "comment": info.document_comment,
+        "creator_comment": info.creator_comment,
+        "relationships": other,
+        "extracted_licenses": [
+            {
+                "id": e.license_id,
+                "text": e.extracted_text,
+                "name": e.license_name if isinstance(e.license_name, str) else None,
+                "cross_references": list(e.cross_references),
+                "comment": e.comment,
+            }
+            for e in doc.extracted_licensing_info
+        ],
+    }
+    try:
+        bom.validate()
+    except GraphError as exc:
+        raise ParseError(str(exc), source=source) from None
+    return bom
+
+
+# -- writing -------------------------------------------------------------------------------
+def _created(bom: AIBOM) -> datetime:
+    meta = bom.metadata.get("spdx2") or {}
+    for value in (meta.get("created"), bom.metadata.get("created"), FIXED_CREATED):
+        if isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).replace(microsecond=0)
+    raise AssertionError("unreachable")
+
+
+def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, str]]:
+    spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
+    model = _module("spdx_tools.spdx.model")
+    Actor = model.Actor
+    ActorType = model.ActorType
+    Annotation = model.Annotation
+    AnnotationType = model.AnnotationType
+    Checksum = model.Checksum
+    ChecksumAlgorithm = model.ChecksumAlgorithm
+    CreationInfo = model.CreationInfo
+    Document = model.Document
+    ExternalPackageRef = model.ExternalPackageRef
+    ExternalPackageRefCategory = model.ExternalPackageRefCategory
+    ExtractedLicensingInfo = model.ExtractedLicensingInfo
+    Package = model.Package
+    PackagePurpose = model.PackagePurpose
+    Relationship = model.Relationship
+    RelationshipType = model.RelationshipType
+    SpdxNoAssertion = model.SpdxNoAssertion
+    SpdxNone = model.SpdxNone
+
+    meta = bom.metadata.get("spdx2") or {}
+    created = _created(bom)
+    creators = []
+    for text in meta.get("creators") or [f"Tool: {_TOOL}"]:
+        kind, _, name = str(text).partition(":")
+        actor_type = {"Tool": ActorType.TOOL, "Person": ActorType.PERSON}.get(
+            kind.strip(), ActorType.ORGANIZATION
+        )
+        creators.append(Actor(actor_type, name.strip() or _TOOL))
+    info = CreationInfo(
+        spdx_version="SPDX-2.3",
+        spdx_id="SPDXRef-DOCUMENT",
+        name=meta.get("name") or "AI-BOM",
+        document_namespace=meta.get("namespace") or f"https://aiprov.invalid/spdx2/{bom_digest(bom)}",
+        creators=creators,
+        created=created,
+        document_comment=meta.get("comment"),
+        creator_comment=meta.get("creator_comment"),
+    )
+    taken: set[str] = set()
+    refs = {a.id: spdx_ref(a.id, taken) for a in sorted(bom, key=lambda a: a.id)}
+    extracted: dict[str, Any] = {}
+    for e in meta.get("extracted_licenses") or []:
+        extracted[e["id"]] = ExtractedLicensingInfo(
+            license_id=e["id"],
+            extracted_text=e.get("text"),
+            license_name=e.get("name"),
+            cross_references=e.get("cross_references") or [],
+            comment=e.get("comment"),
+        )
+
+    def expression(text: str | None) -> Any:
+        if text is None:
+            return None
+        expr = spdx_expression(text)
+        if expr == "NOASSERTION":
+            return SpdxNoAssertion()
+        if expr == "NONE":
+            return SpdxNone()
+        for ref in license_refs(expr):
+            if ref not in extracted:
+                free = ref.startswith("LicenseRef-aiprov-")
+                extracted[ref] = ExtractedLicensingInfo(
+                    license_id=ref,
+                    extracted_text=text
+                    if free
+                    else f"{ref}: the license text is not included in this document.",
+                    license_name=text if free else ref,
+                )
+        return spdx_licensing.parse(expr)
+
+    packages, annotations = [], []
+    for a in sorted(bom, key=lambda a: refs[a.id]):
+        props = thaw(a.properties)
+        ref = refs[a.id]
+        purpose = props.get("spdx2:primary_package_purpose")
+        external = (
+            [ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", a.purl)] if a.purl else []
+        )
+        for r in props.get("spdx2:external_references") or []:
+            if isinstance(r, dict):
+                external.append(
+                    ExternalPackageRef(
+                        ExternalPackageRefCategory[r["category"]], r["type"], r["locator"], r.get("comment")
+                    )
+                )
+        package = Package(
+            spdx_id=ref,
+            name=a.name if a.name else a.id,
+            download_location=a.source if a.source else SpdxNoAssertion(),
+            version=a.version,
+            supplier=Actor(ActorType.ORGANIZATION, a.supplier) if a.supplier else None,
+            files_analyzed=False,
+            checksums=[
+                Checksum(ChecksumAlgorithm[alg_name], value)
+                for alg, value in a.hashes
+                if (alg_name := checksum(alg, value)) is not None
+            ],
+            homepage=props.get("homepage") if isinstance(props.get("homepage"), str) else None,
+            description=props.get("description") if isinstance(props.get("description"), str) else None,
+            license_declared=expression(a.license),
+            license_concluded=expression(a.concluded_license),
+            external_references=external,
+            primary_package_purpose=PackagePurpose[purpose]
+            if purpose in PackagePurpose.__members__
+            else None,
+            **{
+                f: props[f"spdx2:{f}"]
+                for f in (
+                    "summary",
+                    "comment",
+                    "source_info",
+                    "license_comment",
+                    "file_name",
+                    "copyright_text",
+                )
+                if isinstance(props.get(f"spdx2:{f}"), str)
+            },
+            attribution_texts=list(props.get("spdx2:attribution_texts") or []),
+        )
+        packages.append(package)
+        if ref in extras:
+            annotations.append(
+                Annotation(
+                    ref,
+                    AnnotationType.OTHER,
+                    Actor(ActorType.TOOL, _TOOL),
+                    created,
+                    encode_extras(extras[ref]),
+                )
+            )
+    relationships = [
+        Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, refs[a.id])
+        for a in sorted(bom, key=lambda a: refs[a.id])
+        if not bom.incoming(a.id)
+    ]
+    for r in sorted(bom.relations, key=lambda r: (refs[r.source], r.kind, refs[r.target])):
+        props = thaw(r.properties)
+        rtype, reverse = WRITE_RELATION[r.kind]
+        wanted = props.get("spdx2:relationshipType")
+        if isinstance(wanted, str) and (FORWARD.get(wanted) or REVERSED.get(wanted)) == (
+            FORWARD.get(rtype) or REVERSED.get(rtype)
+        ):
+            rtype, reverse = wanted, wanted in REVERSED
+        lines = [props["spdx2:comment"]] if isinstance(props.get("spdx2:comment"), str) else []
+        if (FORWARD.get(rtype) or REVERSED.get(rtype)) != r.kind:
+            lines.append(MARKER + r.kind)
+        rest = {k: v for k, v in props.items() if not k.startswith("spdx2:")}
+        if rest:
+            lines.append(PROPS_MARKER + encode_extras({"properties": rest}))
+        left, right = refs[r.source], refs[r.target]
+        if reverse:
+            left, right = right, left
+        relationships.append(Relationship(left, RelationshipType[rtype], right, "\n".join(lines) or None))
+    written = {*refs.values(), "SPDXRef-DOCUMENT"}
+    for a_ref, rtype, b_ref, comment in meta.get("relationships") or []:
+        ends_known = all(e in written or ":" in e or e in ("NOASSERTION", "NONE") for e in (a_ref, b_ref))
+        if rtype in RelationshipType.__members__ and ends_known:
+            special = {"NOASSERTION": SpdxNoAssertion(), "NONE": SpdxNone()}
+            relationships.append(
+                Relationship(a_ref, RelationshipType[rtype], special.get(b_ref, b_ref), comment)
+            )
+    return Document(
+        info,
+        packages=packages,
+        annotations=annotations,
+        relationships=relationships,
+        extracted_licensing_info=[extracted[k] for k in sorted(extracted)],
+    ), refs
+
+
+def _serialize(doc: Any, fmt: str) -> str:
+    stream = io.StringIO()
+    if fmt == "json":
+        # spdx-tools' package converter scans all annotations for every package (quadratic: 5,000
+        # annotated packages took 30 s), so the package annotations are added here, in its format
+        annotations: dict[str, list[dict[str, str]]] = {}
+        for ann in doc.annotations:
+            annotations.setdefault(ann.spdx_id, []).append(
+                {
+                    "annotationDate": ann.annotation_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "annotationType": ann.annotation_type.name,
+                    "annotator": ann.annotator.to_serialized_string(),
+                    "comment": ann.annotation_comment,
+                }
+            )
+        bare = copy.copy(doc)
+        bare.annotations = []
+        writer = _module("spdx_tools.spdx.writer.json.json_writer")
+        writer.write_document_to_stream(bare, stream, validate=False)
+        data = json.loads(stream.getvalue())
+        packages = []
+        for package in data.get("packages", []):
+            if package["SPDXID"] in annotations:
+                package["annotations"] = annotations[package["SPDXID"]]
+            packages.append(dict(sorted(package.items(), key=lambda kv: (kv[0] != "SPDXID", kv[0]))))
+        if packages:
+            data["packages"] = packages
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    _module("spdx_tools.spdx.writer.tagvalue.tagvalue_writer").write_document_to_stream(
+        doc, stream, validate=False
+    )
+    return stream.getvalue()
+
+
+def _dump(bom: AIBOM, fmt: str) -> str:
+    doc, refs = _document(bom, {})
+    text = _serialize(doc, fmt)
+    # what a reader will make of each package: the rest goes into the aiprov annotation
+    back = _parse(text, "<writer>")
+    by_ref = {p.spdx_id: p for p in back.packages}
+    extras: dict[str, dict[str, Any]] = {}
+    for a in bom:
+        package = by_ref[refs[a.id]]
+        predicted = decode_package(
+            package,
+            license_text={
+                "declared": _license(package.license_declared),
+                "concluded": _license(package.license_concluded),
+            },
+        )
+        diff = artifact_extras(a, predicted)
+        if predicted.id != a.id:
+            diff["id"] = a.id
+        if diff:
+            extras[refs[a.id]] = diff
+    if not extras:
+        return text
+    doc, _ = _document(bom, extras)
+    return _serialize(doc, fmt)
+
+
+def dumps_json(bom: AIBOM) -> str:
+    """Write a graph as SPDX 2.3 JSON; the same graph always gives the same bytes."""
+    return _dump(bom, "json")
+
+
+def dumps_tv(bom: AIBOM) -> str:
+    """Write a graph as SPDX 2.3 tag-value; the same graph always gives the same bytes."""
+    return _dump(bom, "tv")

@@ -18,7 +18,6 @@ import argparse
 import json
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -83,15 +82,35 @@ def main() -> None:
     args = parser.parse_args()
     pairs = osadl_pairs()
     payload = json.dumps(pairs)
-    flict = json.loads(subprocess.run([str(flict_python()), "-c", FLICT_SCRIPT], input=payload, text=True,
-                                      capture_output=True, check=True).stdout)
-    ours = json.loads(subprocess.run([sys.executable, "-c", AIPROV_SCRIPT, str(args.repeat)], input=payload,
-                                     text=True, capture_output=True, check=True).stdout)
+    flict = json.loads(
+        subprocess.run(
+            [str(flict_python()), "-c", FLICT_SCRIPT],
+            input=payload,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout
+    )
+    ours = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", AIPROV_SCRIPT, str(args.repeat)],
+            input=payload,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout
+    )
     n = len(pairs)
-    both = [(a, f) for a, f in zip(ours["verdicts"], flict["verdicts"], strict=True)
-            if a is not None and f is not None]
-    disagree = [(pairs[k], a, f) for k, (a, f) in enumerate(zip(ours["verdicts"], flict["verdicts"], strict=True))
-                if a is not None and f is not None and a != f]
+    both = [
+        (a, f)
+        for a, f in zip(ours["verdicts"], flict["verdicts"], strict=True)
+        if a is not None and f is not None
+    ]
+    disagree = [
+        (pairs[k], a, f)
+        for k, (a, f) in enumerate(zip(ours["verdicts"], flict["verdicts"], strict=True))
+        if a is not None and f is not None and a != f
+    ]
     result = {
         "pairs": n,
         "flict_pairs_per_s": n / flict["seconds"],
@@ -106,12 +125,18 @@ def main() -> None:
     }
     print(f"OSADL pairs: {n}")
     print(f"flict  : {result['flict_pairs_per_s']:>12,.0f} verdicts/s")
-    print(f"aiprov : {result['aiprov_cold_pairs_per_s']:>12,.0f} verdicts/s cold  "
-          f"(x{result['ratio_cold']:.0f} flict)")
-    print(f"aiprov : {result['aiprov_warm_pairs_per_s']:>12,.0f} verdicts/s warm  "
-          f"(x{result['ratio_warm']:.0f} flict)")
-    print(f"both answer {len(both)} pairs; disagreements: {len(disagree)}; unknown: aiprov "
-          f"{result['aiprov_unknown']}, flict {result['flict_unknown']}")
+    print(
+        f"aiprov : {result['aiprov_cold_pairs_per_s']:>12,.0f} verdicts/s cold  "
+        f"(x{result['ratio_cold']:.0f} flict)"
+    )
+    print(
+        f"aiprov : {result['aiprov_warm_pairs_per_s']:>12,.0f} verdicts/s warm  "
+        f"(x{result['ratio_warm']:.0f} flict)"
+    )
+    print(
+        f"both answer {len(both)} pairs; disagreements: {len(disagree)}; unknown: aiprov "
+        f"{result['aiprov_unknown']}, flict {result['flict_unknown']}"
+    )
     for (o, i), a, f in disagree[:10]:
         print(f"  differ: {i} into {o}: aiprov {a}, flict {f}")
     if args.json:

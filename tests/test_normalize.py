@@ -73,7 +73,9 @@ def test_no_license_is_unknown_with_a_reason(text: str) -> None:
     assert result.reason
 
 
-@pytest.mark.parametrize("text", ["MIT AND", "(MIT", "MIT OR OR Apache-2.0", "WITH Classpath-exception-2.0", ")"])
+@pytest.mark.parametrize(
+    "text", ["MIT AND", "(MIT", "MIT OR OR Apache-2.0", "WITH Classpath-exception-2.0", ")"]
+)
 def test_unparseable_is_invalid_with_a_reason(text: str) -> None:
     """A broken expression is invalid, never an exception."""
     result = normalize_license(text)
@@ -110,8 +112,27 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     assert result.reason
 
 
-_TOKENS = st.sampled_from(["MIT", "apache-2.0", "GPL-2.0+", "llama3.1", "cc-by-nc-4.0", "Apache 2.0", "BSD-3-Clause",
-                           "gemma", "AND", "OR", "and", "or", "(", ")", "WITH", "Classpath-exception-2.0", "foo"])
+_TOKENS = st.sampled_from(
+    [
+        "MIT",
+        "apache-2.0",
+        "GPL-2.0+",
+        "llama3.1",
+        "cc-by-nc-4.0",
+        "Apache 2.0",
+        "BSD-3-Clause",
+        "gemma",
+        "AND",
+        "OR",
+        "and",
+        "or",
+        "(",
+        ")",
+        "WITH",
+        "Classpath-exception-2.0",
+        "foo",
+    ]
+)
 
 
 @given(st.lists(_TOKENS, min_size=1, max_size=12).map(" ".join) | st.text(max_size=60))

@@ -24,7 +24,9 @@ def reaching(bom: AIBOM, subject: str) -> set[tuple[str, str]]:
     return {(c.license, c.channel) for c in prop.items(subject)}
 
 
-@pytest.mark.parametrize("kind", ["fine_tuned_from", "adapter_of", "merged_from", "quantized_from", "distilled_from"])
+@pytest.mark.parametrize(
+    "kind", ["fine_tuned_from", "adapter_of", "merged_from", "quantized_from", "distilled_from"]
+)
 def test_model_terms_follow_every_model_derivation(kind: str) -> None:
     """The base model's license reaches the derived model whole."""
     bom = chain(("base", "model", "llama3.1"), ("d", "model", "llama3.1"), relations=(("d", kind, "base"),))
@@ -33,8 +35,11 @@ def test_model_terms_follow_every_model_derivation(kind: str) -> None:
 
 def test_derived_from_carries_data_terms_whole() -> None:
     """A dataset derived from NC data is itself NC."""
-    bom = chain(("d1", "dataset", "CC-BY-NC-4.0"), ("d2", "dataset", "CC-BY-NC-4.0"),
-                relations=(("d2", "derived_from", "d1"),))
+    bom = chain(
+        ("d1", "dataset", "CC-BY-NC-4.0"),
+        ("d2", "dataset", "CC-BY-NC-4.0"),
+        relations=(("d2", "derived_from", "d1"),),
+    )
     assert ("CC-BY-NC-4.0", "derivation") in reaching(bom, "d2")
 
 
@@ -49,24 +54,35 @@ def test_contains_carries_the_part_and_marks_it_combined() -> None:
 
 def test_depends_on_carries_linked_licenses_but_built_with_carries_nothing() -> None:
     """A GPL training script does not make the weights GPL; a GPL library linked in binds the linker."""
-    tool = chain(("w", "model", "Apache-2.0"), ("script", "code", "GPL-3.0-only"), relations=(("w", "built_with", "script"),))
+    tool = chain(
+        ("w", "model", "Apache-2.0"),
+        ("script", "code", "GPL-3.0-only"),
+        relations=(("w", "built_with", "script"),),
+    )
     assert reaching(tool, "w") == {("Apache-2.0", "own")}
     assert has(tool, "copyleft-conflict", "w") is None
-    link = chain(("app", "code", "MIT"), ("lib", "code", "GPL-3.0-only"), relations=(("app", "depends_on", "lib"),))
+    link = chain(
+        ("app", "code", "MIT"), ("lib", "code", "GPL-3.0-only"), relations=(("app", "depends_on", "lib"),)
+    )
     assert ("GPL-3.0-only", "link") in reaching(link, "app")
 
 
 def test_evaluated_on_carries_nothing() -> None:
     """Evaluating on NC data does not make the model NC (the dataset itself is still flagged)."""
-    bom = chain(("m", "model", "Apache-2.0"), ("bench", "dataset", "CC-BY-NC-4.0"),
-                relations=(("m", "evaluated_on", "bench"),))
+    bom = chain(
+        ("m", "model", "Apache-2.0"),
+        ("bench", "dataset", "CC-BY-NC-4.0"),
+        relations=(("m", "evaluated_on", "bench"),),
+    )
     assert reaching(bom, "m") == {("Apache-2.0", "own")}
     assert has(bom, "noncommercial-use", "bench") is not None
 
 
 def test_trained_on_carries_data_terms_as_data() -> None:
     """Dataset terms reach the model through the data channel, weighed by the policy."""
-    bom = chain(("d", "dataset", "CC-BY-NC-4.0"), ("m", "model", "Apache-2.0"), relations=(("m", "trained_on", "d"),))
+    bom = chain(
+        ("d", "dataset", "CC-BY-NC-4.0"), ("m", "model", "Apache-2.0"), relations=(("m", "trained_on", "d"),)
+    )
     assert ("CC-BY-NC-4.0", "data") in reaching(bom, "m")
     assert has(bom, "noncommercial-use", "m").severity == "warning"
     assert has(bom, "noncommercial-use", "m", data_terms_reach_models="strict").severity == "error"
@@ -75,41 +91,59 @@ def test_trained_on_carries_data_terms_as_data() -> None:
 
 def test_generated_by_carries_only_output_restrictions() -> None:
     """Outputs carry the generator's output terms; a permissive generator passes nothing on."""
-    restricted = chain(("gen", "model", "llama3"), ("d", "dataset", "CC0-1.0"), relations=(("d", "generated_by", "gen"),))
+    restricted = chain(
+        ("gen", "model", "llama3"), ("d", "dataset", "CC0-1.0"), relations=(("d", "generated_by", "gen"),)
+    )
     assert ("LicenseRef-aiprov-llama-3", "output") in reaching(restricted, "d")
-    free = chain(("gen", "model", "Apache-2.0"), ("d", "dataset", "CC0-1.0"), relations=(("d", "generated_by", "gen"),))
+    free = chain(
+        ("gen", "model", "Apache-2.0"), ("d", "dataset", "CC0-1.0"), relations=(("d", "generated_by", "gen"),)
+    )
     assert reaching(free, "d") == {("CC0-1.0", "own")}
 
 
 def test_gemma_outputs_make_the_trained_model_a_derivative() -> None:
     """A model trained on Gemma outputs becomes a Gemma Model Derivative and inherits its terms."""
-    bom = chain(("gemma", "model", "gemma"), ("d", "dataset", "CC0-1.0"), ("m", "model", "MIT"),
-                relations=(("d", "generated_by", "gemma"), ("m", "trained_on", "d")))
+    bom = chain(
+        ("gemma", "model", "gemma"),
+        ("d", "dataset", "CC0-1.0"),
+        ("m", "model", "MIT"),
+        relations=(("d", "generated_by", "gemma"), ("m", "trained_on", "d")),
+    )
     assert ("LicenseRef-scancode-gemma-tou-2024-04-01", "derivation") in reaching(bom, "m")
     assert has(bom, "relicense-conflict", "m") is not None
 
 
 def test_llama31_outputs_trigger_naming_and_attribution() -> None:
     """A model trained on Llama 3.1 outputs must carry the "Llama" prefix and "Built with Llama"."""
-    bom = chain(("gen", "model", "llama3.1"), ("d", "dataset", "CC0-1.0"), ("m", "model", "Apache-2.0", {"name": "tiny"}),
-                relations=(("d", "generated_by", "gen"), ("m", "trained_on", "d")))
+    bom = chain(
+        ("gen", "model", "llama3.1"),
+        ("d", "dataset", "CC0-1.0"),
+        ("m", "model", "Apache-2.0", {"name": "tiny"}),
+        relations=(("d", "generated_by", "gen"), ("m", "trained_on", "d")),
+    )
     assert has(bom, "naming-requirement", "m") is not None
     assert "Built with Llama" in has(bom, "attribution-required", "m").message
 
 
 def test_paths_run_from_subject_to_origin() -> None:
     """A finding's path lists the artifacts from the subject back to where the term comes from."""
-    bom = chain(("base", "model", "llama3.1"), ("ft", "model", None, {"name": "x"}),
-                ("lora", "model", "llama3.1", {"name": "y"}),
-                relations=(("ft", "fine_tuned_from", "base"), ("lora", "adapter_of", "ft")))
+    bom = chain(
+        ("base", "model", "llama3.1"),
+        ("ft", "model", None, {"name": "x"}),
+        ("lora", "model", "llama3.1", {"name": "y"}),
+        relations=(("ft", "fine_tuned_from", "base"), ("lora", "adapter_of", "ft")),
+    )
     assert has(bom, "naming-requirement", "lora").path == ("lora", "ft", "base")
     assert has(bom, "license-missing", "ft") is not None
 
 
 def test_self_training_cycle_through_generated_data_terminates() -> None:
     """A model trained on its own outputs (a cycle outside derivations) is analysed, not looped on."""
-    bom = chain(("m", "model", "llama3"), ("d", "dataset", "CC0-1.0"),
-                relations=(("d", "generated_by", "m"), ("m", "trained_on", "d")))
+    bom = chain(
+        ("m", "model", "llama3"),
+        ("d", "dataset", "CC0-1.0"),
+        relations=(("d", "generated_by", "m"), ("m", "trained_on", "d")),
+    )
     report = check(bom, Policy())
     assert report.artifacts == 2
 
@@ -132,8 +166,21 @@ def test_adding_a_relation_never_removes_an_obligation(bom: AIBOM, data: st.Data
         return
     hi = data.draw(st.integers(1, len(ids) - 1))
     lo = data.draw(st.integers(0, hi - 1))
-    kind = data.draw(st.sampled_from(["fine_tuned_from", "derived_from", "trained_on", "generated_by", "contains",
-                                      "depends_on", "built_with", "evaluated_on", "distilled_from"]))
+    kind = data.draw(
+        st.sampled_from(
+            [
+                "fine_tuned_from",
+                "derived_from",
+                "trained_on",
+                "generated_by",
+                "contains",
+                "depends_on",
+                "built_with",
+                "evaluated_on",
+                "distilled_from",
+            ]
+        )
+    )
     before_reach, before_obl = _reach(bom), _obligation_keys(bom)
     bigger = bom.copy()
     bigger.add_relation(Relation(source=ids[hi], kind=kind, target=ids[lo]))

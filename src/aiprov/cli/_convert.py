@@ -1,0 +1,52 @@
+"""``aiprov convert INPUT --to FORMAT [-o OUT] [--spec-version 1.6|1.7]``: one format to another.
+
+The input format is detected from the content. ``-o -`` or no ``-o`` prints to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from aiprov.cli._common import EXIT_OK, CliError
+from aiprov.formats import dumps, load
+
+__all__ = ["register"]
+
+TARGETS = ("cyclonedx-json", "cyclonedx-xml", "spdx3-json", "spdx2-json", "spdx2-tv", "manifest")
+_CYCLONEDX = ("cyclonedx-json", "cyclonedx-xml")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "convert",
+        help="convert an AI-BOM between formats (input format detected from content)",
+        description="Convert an AI-BOM: aibom manifest, CycloneDX (JSON/XML), SPDX 2.3 or SPDX 3.0.1.",
+    )
+    parser.add_argument("input", help="the document to read (format detected from its content)")
+    parser.add_argument("--to", required=True, choices=TARGETS, help="the format to write")
+    parser.add_argument("-o", "--output", default="-", help="file to write (default: stdout; '-' for stdout)")
+    parser.add_argument(
+        "--spec-version",
+        choices=("1.6", "1.7"),
+        default=None,
+        help="CycloneDX version to write (default: 1.7 for a CycloneDX 1.7 input, else 1.6)",
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.spec_version is not None and args.to not in _CYCLONEDX:
+        raise CliError(f"--spec-version applies to cyclonedx-json and cyclonedx-xml, not {args.to}")
+    bom = load(args.input)
+    # a CycloneDX 1.7 input stays 1.7 unless told otherwise: its 1.7-only fields would not validate as 1.6
+    default = "1.7" if bom.metadata.get("cyclonedx_spec_version") == "1.7" else "1.6"
+    options = {"spec_version": args.spec_version or default} if args.to in _CYCLONEDX else {}
+    text = dumps(bom, args.to, **options)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return EXIT_OK

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiprov._gc import paused_gc
 from aiprov.analysis._propagate import Carried, Propagation, propagate
 from aiprov.analysis.policy import DEFAULT_POLICY, Policy
 from aiprov.graph import AIBOM, Artifact, GraphWarning
@@ -685,17 +686,18 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
     """Judge a supply chain against a policy. Raises :class:`~aiprov.exceptions.GraphError` for a cycle."""
     policy = policy or DEFAULT_POLICY
     catalog = catalog or default_catalog()
-    warnings = bom.validate()
-    prop = propagate(bom, catalog, policy)
-    raw = _Checker(prop).run(warnings)
-    findings, waived = _apply_waivers(_dedupe(raw), policy)
-    return Report(
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
-        policy=policy,
-        artifacts=len(bom),
-        relations=len(bom.relations),
-        waived=tuple(sorted(waived, key=Finding.sort_key)),
-    )
+    with paused_gc():
+        warnings = bom.validate()
+        prop = propagate(bom, catalog, policy)
+        raw = _Checker(prop).run(warnings)
+        findings, waived = _apply_waivers(_dedupe(raw), policy)
+        return Report(
+            findings=tuple(sorted(findings, key=Finding.sort_key)),
+            policy=policy,
+            artifacts=len(bom),
+            relations=len(bom.relations),
+            waived=tuple(sorted(waived, key=Finding.sort_key)),
+        )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from aiprov._gc import paused_gc
 from aiprov.analysis._propagate import Carried, Propagation, propagate
 from aiprov.analysis.policy import DEFAULT_POLICY, Policy
 from aiprov.graph import AIBOM
@@ -173,8 +174,14 @@ def obligations(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | Non
     """What must be done to ship every artifact in ``bom`` under ``policy``."""
     policy = policy or DEFAULT_POLICY
     catalog = catalog or default_catalog()
-    bom.validate()
-    prop = propagate(bom, catalog, policy)
+    with paused_gc():
+        bom.validate()
+        prop = propagate(bom, catalog, policy)
+        return _collect(prop, policy)
+
+
+def _collect(prop: Propagation, policy: Policy) -> ObligationReport:
+    bom = prop.bom
     found: dict[tuple[str, str, str], Obligation] = {}
     for artifact in bom:
         for item in prop.items(artifact.id):

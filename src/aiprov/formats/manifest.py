@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
 from aiprov.graph import AIBOM, ARTIFACT_KINDS, RELATION_KINDS, Artifact, Relation
 
@@ -243,7 +244,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             ) from None
         except RecursionError:
             raise ParseError("JSON nested too deeply", source=source) from None
-        return _Reader(source, None).document(data)
+        with paused_gc():
+            return _Reader(source, None).document(data)
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         raise ParseError(
             f"YAML manifest larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB: write large manifests "

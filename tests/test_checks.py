@@ -262,8 +262,18 @@ def test_policy_denied() -> None:
     bom = chain(("m", "model", "AGPL-3.0-only"))
     policy = Policy.from_dict({"deny": ["network-copyleft"]})
     assert any(f.code == "policy-denied" for f in check(bom, policy).findings)
-    policy = Policy.from_dict({"deny": ["network-copyleft"], "allow": ["AGPL-3.0-only"]})
+    policy = Policy.from_dict({"deny": ["network-copyleft"], "allow": ["agpl-3.0"]})
     assert not any(f.code == "policy-denied" for f in check(bom, policy).findings)
+
+
+def test_policy_deny_entries_must_be_known() -> None:
+    """A typo in deny is an error naming the key, not a silently ignored rule."""
+    import pytest
+
+    from aiprov.exceptions import ParseError
+
+    with pytest.raises(ParseError, match="deny/0"):
+        Policy.from_dict({"deny": ["GLP-3.0"]}, "p.yaml")
 
 
 def test_provenance_missing() -> None:

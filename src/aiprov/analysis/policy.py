@@ -28,6 +28,7 @@ from typing import Any, Literal
 import yaml
 
 from aiprov.exceptions import ParseError
+from aiprov.licenses.catalog import CATEGORIES, default_catalog
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -58,23 +59,8 @@ FIELD_CATEGORIES: dict[str, frozenset[str]] = {
     "critical-infrastructure": frozenset({"critical-infrastructure"}),
 }
 
-#: Names accepted in deny/allow besides license ids: aiprov categories and term flags.
-CATEGORY_NAMES = frozenset(
-    {
-        "public-domain",
-        "permissive",
-        "weak-copyleft",
-        "copyleft",
-        "network-copyleft",
-        "share-alike",
-        "non-commercial",
-        "no-derivatives",
-        "use-restricted",
-        "proprietary",
-        "terms-of-service",
-        "unknown",
-    }
-)
+#: Names accepted in deny/allow besides license ids: aiprov's license categories.
+CATEGORY_NAMES = frozenset(CATEGORIES) - {"policy"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,7 +242,17 @@ class _PolicyReader:
         for i, item in enumerate(self.listing(value, key)):
             if not isinstance(item, str) or not item.strip():
                 raise self.error("expected a license id or category", f"{key}/{i}")
-            out.append(item.strip())
+            name = item.strip()
+            if name not in CATEGORY_NAMES:
+                canonical = default_catalog().resolve(name)
+                if canonical is None:
+                    raise self.error(
+                        f"{name!r} is neither a license aiprov knows nor a category "
+                        f"({', '.join(sorted(CATEGORY_NAMES))})",
+                        f"{key}/{i}",
+                    )
+                name = canonical
+            out.append(name)
         return tuple(out)
 
     def use(self, data: Any) -> Use:

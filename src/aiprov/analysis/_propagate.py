@@ -106,23 +106,10 @@ class Propagation:
 
     def path(self, artifact_id: str, item: Carried) -> tuple[str, ...]:
         """Artifact ids from the subject back to the origin."""
-        out = [artifact_id]
-        node, key = artifact_id, item.key
-        guard = 0
-        while True:
-            current = self.state[node].get(key)
-            if current is None or current.pred is None or current.pred_channel is None:
-                break
-            node = current.pred
-            key = (current.license, current.pred_channel)
-            out.append(node)
-            guard += 1
-            if guard > len(self.state):  # pragma: no cover - cannot happen on a consistent state
-                break
-        return tuple(out)
+        return self.trace(artifact_id, item)[0]
 
     def trace(self, artifact_id: str, item: Carried) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """:meth:`path` and :meth:`relation_path` in one walk."""
+        """The artifact ids from the subject back to the origin, and the relation kinds between them."""
         ids, kinds = [artifact_id], []
         node, key = artifact_id, item.key
         state = self.state
@@ -135,19 +122,6 @@ class Propagation:
             ids.append(node)
             key = (current.license, current.pred_channel)
         return tuple(ids), tuple(kinds)
-
-    def relation_path(self, artifact_id: str, item: Carried) -> tuple[str, ...]:
-        """The relation kinds along :meth:`path` (one fewer than its ids)."""
-        kinds = []
-        node, key = artifact_id, item.key
-        while True:
-            current = self.state[node].get(key)
-            if current is None or current.pred is None or current.pred_channel is None or current.via is None:
-                break
-            kinds.append(current.via)
-            node = current.pred
-            key = (current.license, current.pred_channel)
-        return tuple(kinds)
 
 
 def _score(leaf: LicenseExpression, catalog: Catalog, policy: Policy) -> int:
@@ -205,11 +179,18 @@ def resolve(
     return result
 
 
-def _transitions(kind: str, channel: str, terms: LicenseTerms, target: Artifact) -> Iterable[str]:
-    """The channels an item of ``channel`` takes when it crosses a ``kind`` relation (target -> source)."""
+def _transitions(kind: str, channel: str, terms: LicenseTerms | None, target: Artifact) -> Iterable[str]:
+    """The channels an item of ``channel`` takes when it crosses a ``kind`` relation (target -> source).
+
+    A license aiprov does not know (``terms`` None) travels as a whole along derivations and as
+    data along ``trained_on``, so that it stays visible; it carries no output or link terms."""
     if kind in _SILENT:
         return ()
     whole = channel in ("own", "derivation")
+    if terms is None:
+        if kind in _WHOLE or kind in ("contains", "distilled_from"):
+            return ("derivation",) if whole else (channel,)
+        return ("data",) if kind == "trained_on" else ()
     if kind in _WHOLE or kind == "contains":
         return ("derivation",) if whole else (channel,)
     if kind == "distilled_from":
@@ -258,18 +239,13 @@ _COPYLEFT_OUTBOUND = (
 def _linkable_everywhere() -> frozenset[str]:
     """Licenses the OSADL matrix lets into every common copyleft license (MIT, BSD, ISC, ...): linking them
     can never conflict, so they need not be tracked through ``depends_on`` (an optimisation only)."""
-    from aiprov.licenses.compat import osadl_answer
+    from aiprov.licenses.compat import osadl_answer, osadl_licenses
 
-    rows = _osadl_inbound_ids()
     return frozenset(
-        i for i in rows if all(osadl_answer(out, i) in ("Yes", "Same") for out in _COPYLEFT_OUTBOUND)
+        i
+        for i in osadl_licenses()
+        if all(osadl_answer(out, i) in ("Yes", "Same") for out in _COPYLEFT_OUTBOUND)
     )
-
-
-def _osadl_inbound_ids() -> tuple[str, ...]:
-    from aiprov.licenses.compat import _osadl
-
-    return tuple(_osadl())
 
 
 def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
@@ -323,19 +299,7 @@ def _relax(result: Propagation, node: str) -> bool:
         target = bom[rel.target]
         combined_hop = rel.kind in ("contains", "depends_on")
         for item in list(state[rel.target].values()):
-            terms = result.terms(item.license)
-            if terms is None:
-                if rel.kind in _WHOLE or rel.kind in ("contains", "distilled_from"):
-                    channels: Iterable[str] = (
-                        ("derivation",) if item.channel in ("own", "derivation") else (item.channel,)
-                    )
-                elif rel.kind == "trained_on":
-                    channels = ("data",)
-                else:
-                    channels = ()
-            else:
-                channels = _transitions(rel.kind, item.channel, terms, target)
-            for channel in channels:
+            for channel in _transitions(rel.kind, item.channel, result.terms(item.license), target):
                 key = (item.license, channel)
                 candidate = Carried(
                     item.license,
@@ -353,8 +317,6 @@ def _relax(result: Propagation, node: str) -> bool:
                     current.pred or "",
                     current.via or "",
                 ):
-                    if current is not None and current.channel == "own":
-                        continue
                     mine[key] = candidate
                     changed = True
     return changed

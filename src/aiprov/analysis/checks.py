@@ -202,6 +202,28 @@ class _Checker:
             )
         )
 
+    def judge(
+        self,
+        code: str,
+        verdict: Verdict,
+        subject: str,
+        *,
+        conflict: str,
+        unsure: str,
+        origin: _Trace,
+        terms: LicenseTerms,
+        term: str,
+    ) -> None:
+        """A compatibility verdict as a finding: an error when incompatible, a warning when unknown."""
+        if verdict.compatible is False:
+            self.add(
+                code, "error", subject, f"{conflict}: {verdict.reason}", item=origin, terms=terms, term=term
+            )
+        elif verdict.compatible is None:
+            self.add(
+                code, "warning", subject, f"{unsure}: {verdict.reason}", item=origin, terms=terms, term=term
+            )
+
     def data_severity(self, normal: str) -> str | None:
         mode = self.policy.data_terms_reach_models
         if mode == "off":
@@ -571,30 +593,17 @@ class _Checker:
         )
         if not binding or terms.copyleft == "weak":
             return
-        verdict = self.compatible(norm.expression, terms.id)
-        code = "share-alike" if terms.copyleft == "share-alike" else "relicense-conflict"
-        if verdict.compatible is False:
-            self.add(
-                code,
-                "error",
-                subject,
-                f"{artifact.label} is declared {norm.expression}, but inherits {terms.id}{origin}: "
-                f"{verdict.reason}",
-                item=origin,
-                terms=terms,
-                term="derivative_licensing",
-            )
-        elif verdict.compatible is None:
-            self.add(
-                code,
-                "warning",
-                subject,
-                f"{artifact.label} is declared {norm.expression} and inherits {terms.id}{origin}; "
-                f"aiprov cannot confirm the declared terms carry it: {verdict.reason}",
-                item=origin,
-                terms=terms,
-                term="derivative_licensing",
-            )
+        self.judge(
+            "share-alike" if terms.copyleft == "share-alike" else "relicense-conflict",
+            self.compatible(norm.expression, terms.id),
+            subject,
+            conflict=f"{artifact.label} is declared {norm.expression}, but inherits {terms.id}{origin}",
+            unsure=f"{artifact.label} is declared {norm.expression} and inherits {terms.id}{origin}; "
+            "aiprov cannot confirm the declared terms carry it",
+            origin=origin,
+            terms=terms,
+            term="derivative_licensing",
+        )
 
     def copyleft(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
         """Combined code: a copyleft part binds the whole; a copyleft whole must take in every part."""
@@ -608,28 +617,16 @@ class _Checker:
         )
         if not triggered or terms.id in self.prop.resolved[artifact.id].ids:
             return
-        verdict = self.compatible(norm.expression, terms.id)
-        if verdict.compatible is False:
-            self.add(
-                "copyleft-conflict",
-                "error",
-                artifact.id,
-                f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}: {verdict.reason}",
-                item=origin,
-                terms=terms,
-                term="copyleft",
-            )
-        elif verdict.compatible is None:
-            self.add(
-                "copyleft-conflict",
-                "warning",
-                artifact.id,
-                f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}; "
-                f"compatibility unknown: {verdict.reason}",
-                item=origin,
-                terms=terms,
-                term="copyleft",
-            )
+        self.judge(
+            "copyleft-conflict",
+            self.compatible(norm.expression, terms.id),
+            artifact.id,
+            conflict=f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}",
+            unsure=f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}; compatibility unknown",
+            origin=origin,
+            terms=terms,
+            term="copyleft",
+        )
 
     def data_terms(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
         if terms.copyleft != "share-alike" or terms.copyleft_scope == "database":

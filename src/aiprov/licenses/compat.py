@@ -20,7 +20,7 @@ from aiprov.licenses.catalog import Catalog, default_catalog
 from aiprov.licenses.expression import LicenseExpression, Normalized, normalize_license, parse_expression
 from aiprov.licenses.terms import LicenseTerms
 
-__all__ = ["Verdict", "is_compatible", "osadl_answer"]
+__all__ = ["Verdict", "is_compatible", "osadl_answer", "osadl_licenses"]
 
 _COPYLEFT_STRICT = ("strong", "network", "share-alike")
 
@@ -66,6 +66,11 @@ def _osadl() -> dict[str, dict[str, str]]:
     data.pop("timestamp", None)
     data.pop("timeformat", None)
     return data
+
+
+def osadl_licenses() -> tuple[str, ...]:
+    """The license ids the OSADL matrix has rows (and columns) for."""
+    return tuple(_osadl())
 
 
 def osadl_answer(outbound: str, inbound: str) -> str | None:

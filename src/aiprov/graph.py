@@ -79,6 +79,15 @@ _FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "built_with": (_ANY, frozenset({"code", "service", "model", "weights", "document"})),
 }
 
+#: The (relation kind, source kind, target kind) triples that fit, for one set lookup per relation.
+_FITS = frozenset(
+    (kind, src, dst) for kind, (sources, targets) in _FIT.items() for src in sources for dst in targets
+)
+
+
+def _triples(relations: Iterable[Relation]) -> set[tuple[str, str, str]]:
+    return {(r.source, r.kind, r.target) for r in relations}
+
 
 def freeze(value: Any) -> Any:
     """A deep, immutable copy of JSON-like data (dicts become read-only mappings, lists tuples)."""
@@ -190,6 +199,49 @@ class Relation:
         return out
 
 
+_ARTIFACT_FIELDS = (
+    "id",
+    "kind",
+    "name",
+    "version",
+    "supplier",
+    "license",
+    "concluded_license",
+    "purl",
+    "source",
+    "hashes",
+    "properties",
+)
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(getattr(cls, name).__set__ for name in names)
+
+
+_ARTIFACT_SET = _setters(Artifact, _ARTIFACT_FIELDS)
+_RELATION_SET = _setters(Relation, ("source", "kind", "target", "properties"))
+
+
+def _artifact(*values: Any) -> Artifact:
+    """An Artifact from values a reader has already checked, in ``_ARTIFACT_FIELDS`` order: ``hashes`` a
+    sorted tuple of pairs, ``properties`` frozen. Skips ``__post_init__`` (a third of a large load)."""
+    artifact = object.__new__(Artifact)
+    for put, value in zip(_ARTIFACT_SET, values, strict=True):
+        put(artifact, value)
+    return artifact
+
+
+def _relation(source: str, kind: str, target: str, properties: Mapping[str, Any] = _EMPTY) -> Relation:
+    """A Relation from checked values (``kind`` one of RELATION_KINDS, ``properties`` frozen)."""
+    relation = object.__new__(Relation)
+    s, k, t, p = _RELATION_SET
+    s(relation, source)
+    k(relation, kind)
+    t(relation, target)
+    p(relation, properties)
+    return relation
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GraphWarning:
     """Something odd but not fatal about the graph, e.g. ``trained_on`` a code artifact."""
@@ -210,7 +262,7 @@ class AIBOM:
     ['base']
     """
 
-    __slots__ = ("_artifacts", "_frozen", "_in", "_out", "_relations", "metadata")
+    __slots__ = ("_artifacts", "_frozen", "_in", "_out", "_relations", "_warnings", "metadata")
 
     def __init__(
         self,
@@ -219,10 +271,13 @@ class AIBOM:
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         self._artifacts: dict[str, Artifact] = {}
+        # Adjacency lists exist only for artifacts that have relations (most have one or two).
         self._out: dict[str, list[Relation]] = {}
         self._in: dict[str, list[Relation]] = {}
-        self._relations: dict[tuple[str, str, str], Relation] = {}
+        self._relations: list[Relation] = []
         self._frozen = False
+        #: validate()'s answer, kept until the graph changes (loading validates, and so does check()).
+        self._warnings: list[GraphWarning] | None = None
         #: Document-level data a reader keeps for writing back (serial numbers, tools, extensions).
         self.metadata: dict[str, Any] = dict(metadata or {})
         for artifact in artifacts:
@@ -234,6 +289,7 @@ class AIBOM:
     def _check_mutable(self) -> None:
         if self._frozen:
             raise GraphError("this AIBOM is frozen; build a new one (or use copy()) to change it")
+        self._warnings = None
 
     def add(self, artifact: Artifact) -> None:
         """Add an artifact; its id must be new."""
@@ -241,8 +297,6 @@ class AIBOM:
         if artifact.id in self._artifacts:
             raise GraphError(f"duplicate artifact id {artifact.id!r}")
         self._artifacts[artifact.id] = artifact
-        self._out[artifact.id] = []
-        self._in[artifact.id] = []
 
     def replace(self, artifact: Artifact) -> None:
         """Put a changed artifact (``dataclasses.replace``) in place of the one with its id."""
@@ -259,14 +313,23 @@ class AIBOM:
                 raise GraphError(
                     f"relation {relation.source!r} -{relation.kind}-> {relation.target!r}: unknown artifact id {end!r}"
                 )
-        if relation.source == relation.target:
-            raise GraphError(f"relation {relation.kind} from {relation.source!r} to itself")
-        key = (relation.source, relation.kind, relation.target)
-        if key in self._relations:
-            return
-        self._relations[key] = relation
-        self._out[relation.source].append(relation)
-        self._in[relation.target].append(relation)
+        source, kind, target = relation.source, relation.kind, relation.target
+        if source == target:
+            raise GraphError(f"relation {kind} from {source!r} to itself")
+        out = self._out.get(source)
+        if out is None:
+            out = self._out[source] = []
+        else:  # an artifact has few relations: a scan beats keeping a set of (source, kind, target)
+            for known in out:
+                if known.target == target and known.kind == kind:
+                    return
+        out.append(relation)
+        into = self._in.get(target)
+        if into is None:
+            self._in[target] = [relation]
+        else:
+            into.append(relation)
+        self._relations.append(relation)
 
     def relate(self, source: str, kind: str, target: str, **properties: Any) -> None:
         """Shorthand for ``add_relation(Relation(source=..., kind=..., target=...))``."""
@@ -284,7 +347,7 @@ class AIBOM:
 
     def copy(self) -> AIBOM:
         """A mutable copy (artifacts and relations are immutable and shared)."""
-        return AIBOM(self._artifacts.values(), self._relations.values(), self.metadata)
+        return AIBOM(self._artifacts.values(), self._relations, self.metadata)
 
     # -- reading -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -311,7 +374,11 @@ class AIBOM:
 
     @property
     def relations(self) -> tuple[Relation, ...]:
-        return tuple(self._relations.values())
+        return tuple(self._relations)
+
+    @property
+    def relation_count(self) -> int:
+        return len(self._relations)
 
     def outgoing(self, artifact_id: str, kinds: Iterable[str] | None = None) -> list[Relation]:
         """Relations whose source is ``artifact_id`` (what it depends on)."""
@@ -332,7 +399,7 @@ class AIBOM:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AIBOM):
             return NotImplemented
-        return self._artifacts == other._artifacts and set(self._relations) == set(other._relations)
+        return self._artifacts == other._artifacts and _triples(self._relations) == _triples(other._relations)
 
     __hash__ = None  # type: ignore[assignment]  # mutable while being built
 
@@ -345,10 +412,14 @@ class AIBOM:
         wanted = frozenset(kinds)
         white, grey, black = 0, 1, 2
         color = dict.fromkeys(self._artifacts, white)
+        out_lists = self._out
         for start in self._artifacts:
             if color[start] != white:
                 continue
-            stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(self._out[start]))]
+            if start not in out_lists:
+                color[start] = black
+                continue
+            stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(out_lists[start]))]
             color[start] = grey
             path = [start]
             while stack:
@@ -362,7 +433,7 @@ class AIBOM:
                         return [*path[path.index(nxt) :], nxt]
                     if color[nxt] == white:
                         color[nxt] = grey
-                        stack.append((nxt, iter(self._out[nxt])))
+                        stack.append((nxt, iter(out_lists.get(nxt, ()))))
                         path.append(nxt)
                         advanced = True
                         break
@@ -374,15 +445,18 @@ class AIBOM:
 
     def validate(self) -> list[GraphWarning]:
         """Raise :class:`GraphError` for a derivation cycle; return warnings for relations between kinds that
-        do not fit (e.g. ``trained_on`` a code artifact)."""
+        do not fit (e.g. ``trained_on`` a code artifact). The answer is kept until the graph changes."""
+        if self._warnings is not None:
+            return list(self._warnings)
         cycle = self.find_cycle()
         if cycle is not None:
             raise GraphError("derivation cycle: " + " -> ".join(cycle))
         warnings = []
-        for rel in self._relations.values():
-            sources, targets = _FIT[rel.kind]
-            src, dst = self._artifacts[rel.source], self._artifacts[rel.target]
-            if src.kind not in sources or dst.kind not in targets:
+        artifacts = self._artifacts
+        for rel in self._relations:
+            src, dst = artifacts[rel.source], artifacts[rel.target]
+            if (rel.kind, src.kind, dst.kind) not in _FITS:
+                sources, targets = _FIT[rel.kind]
                 warnings.append(
                     GraphWarning(
                         code="relation-kind-mismatch",
@@ -391,7 +465,8 @@ class AIBOM:
                         f"{rel.kind} expects {'/'.join(sorted(sources))} -> {'/'.join(sorted(targets))}",
                     )
                 )
-        return warnings
+        self._warnings = warnings
+        return list(warnings)
 
     # -- export --------------------------------------------------------------------------
     def to_networkx(self) -> networkx.MultiDiGraph:
@@ -401,6 +476,6 @@ class AIBOM:
         graph = nx.MultiDiGraph()
         for artifact in self._artifacts.values():
             graph.add_node(artifact.id, artifact=artifact, kind=artifact.kind)
-        for rel in self._relations.values():
+        for rel in self._relations:
             graph.add_edge(rel.source, rel.target, key=rel.kind, kind=rel.kind, relation=rel)
         return graph

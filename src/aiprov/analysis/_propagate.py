@@ -29,6 +29,9 @@ evaluated_on
 Each artifact keeps, for every (license, channel), the best path: the shortest,
 ties broken by the neighbour's id, so results do not depend on insertion order. Paths
 are stored as predecessor links (memory linear in the graph) and rebuilt on demand.
+
+For speed at a million artifacts: items are tuples, the (license, channel) keys are shared
+objects, and what crosses a relation is computed once per (relation kind, target kind, key).
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ import functools
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aiprov.analysis.policy import Policy
-from aiprov.graph import AIBOM, MODEL_DERIVATION, Artifact
+from aiprov.graph import AIBOM, MODEL_DERIVATION, Relation
 from aiprov.licenses.catalog import Catalog
 from aiprov.licenses.expression import LicenseExpression, Normalized, parse_expression
 from aiprov.licenses.terms import LicenseTerms
@@ -47,14 +51,15 @@ from aiprov.licenses.terms import LicenseTerms
 __all__ = ["Carried", "Propagation", "Resolved", "propagate"]
 
 _SILENT = frozenset({"built_with", "evaluated_on"})
+_COMBINING = frozenset({"contains", "depends_on"})
 _WHOLE = MODEL_DERIVATION - {"distilled_from"} | {"derived_from"}
 
 Key = tuple[str, str]  # (license id, channel): one best path per license and channel
 
 
-@dataclass(frozen=True, slots=True)
-class Carried:
-    """One license reaching an artifact: through which channel, from which origin, by which neighbour."""
+class Carried(NamedTuple):
+    """One license reaching an artifact: through which channel, from which origin, by which neighbour
+    (``pred``, over a ``via`` relation, where it travelled as ``pred_channel``)."""
 
     license: str
     channel: str
@@ -68,6 +73,9 @@ class Carried:
     @property
     def key(self) -> Key:
         return (self.license, self.channel)
+
+
+_new = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,28 @@ class Propagation:
         self.state: dict[str, dict[Key, Carried]] = {}
         self.resolved: dict[str, Resolved] = {}
         self._terms: dict[str, LicenseTerms | None] = {}
+        self._keys: dict[Key, Key] = {}
+        #: (relation kind, target kind) -> {key reaching the target: keys it becomes at the source}
+        self._moves: dict[tuple[str, str], dict[Key, tuple[Key, ...]]] = {}
+
+    def key(self, license_id: str, channel: str) -> Key:
+        """The shared (license, channel) tuple: millions of entries hold a few dozen distinct keys."""
+        key = (license_id, channel)
+        return self._keys.setdefault(key, key)
+
+    def moves(self, kind: str, target_kind: str) -> dict[Key, tuple[Key, ...]]:
+        found = self._moves.get((kind, target_kind))
+        if found is None:
+            found = self._moves[(kind, target_kind)] = {}
+        return found
+
+    def move(self, kind: str, target_kind: str, key: Key) -> tuple[Key, ...]:
+        """The keys an item of ``key`` takes when it crosses a ``kind`` relation to a ``target_kind`` artifact."""
+        license_id, channel = key
+        return tuple(
+            self.key(license_id, c)
+            for c in _transitions(kind, channel, self.terms(license_id), target_kind)
+        )
 
     def terms(self, license_id: str) -> LicenseTerms | None:
         """The catalog record for a license id (cached: the same few licenses recur everywhere)."""
@@ -179,7 +209,7 @@ def resolve(
     return result
 
 
-def _transitions(kind: str, channel: str, terms: LicenseTerms | None, target: Artifact) -> Iterable[str]:
+def _transitions(kind: str, channel: str, terms: LicenseTerms | None, target_kind: str) -> Iterable[str]:
     """The channels an item of ``channel`` takes when it crosses a ``kind`` relation (target -> source).
 
     A license aiprov does not know (``terms`` None) travels as a whole along derivations and as
@@ -195,7 +225,7 @@ def _transitions(kind: str, channel: str, terms: LicenseTerms | None, target: Ar
         return ("derivation",) if whole else (channel,)
     if kind == "distilled_from":
         out = []
-        if whole and target.kind != "service":
+        if whole and target_kind != "service":
             out.append("derivation")
         elif not whole:
             out.append(channel)
@@ -252,71 +282,80 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     """Compute what reaches every artifact. Linear in artifacts + relations (times licenses per artifact)."""
     result = Propagation(bom, catalog, policy)
     cache: dict[str | None, Resolved] = {}
-    state = result.state
+    state, resolved, key = result.state, result.resolved, result.key
     for artifact in bom:
         declared = artifact.license if artifact.license is not None else artifact.concluded_license
-        res = resolve(declared, catalog, policy, cache)
-        result.resolved[artifact.id] = res
+        res = resolved[artifact.id] = resolve(declared, catalog, policy, cache)
         state[artifact.id] = {
-            (lic, "own"): Carried(lic, "own", artifact.id, None, None, None, 0, False) for lic in res.ids
+            key(lic, "own"): Carried(lic, "own", artifact.id, None, None, None, 0, False) for lic in res.ids
         }
 
     # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
-    pending = {a.id: sum(1 for r in bom.outgoing(a.id) if r.kind not in _SILENT) for a in bom}
-    queue = deque(sorted(i for i, n in pending.items() if n == 0))
+    carrying: dict[str, list[Relation]] = {}
+    for node, rels in bom._out.items():
+        kept = [r for r in rels if r.kind not in _SILENT]
+        if kept:
+            carrying[node] = kept
+    pending = {node: len(rels) for node, rels in carrying.items()}
+    queue = deque(sorted(i for i in state if i not in pending))
     done: set[str] = set()
+    incoming = bom._in
     while queue:
         node = queue.popleft()
-        _relax(result, node)
+        _relax(result, node, carrying.get(node, ()))
         done.add(node)
-        for rel in bom.incoming(node):
+        for rel in incoming.get(node, ()):
             if rel.kind in _SILENT:
                 continue
-            pending[rel.source] -= 1
-            if pending[rel.source] == 0:
+            left = pending[rel.source] = pending[rel.source] - 1
+            if left == 0:
                 queue.append(rel.source)
     leftover = sorted(set(state) - done)
-    if (
-        leftover
-    ):  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
+    if leftover:  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
         for _ in range(len(leftover) + 1):
             changed = False
             for node in leftover:
-                changed |= _relax(result, node)
+                changed |= _relax(result, node, carrying.get(node, ()))
             if not changed:
                 break
     return result
 
 
-def _relax(result: Propagation, node: str) -> bool:
-    """Recompute what reaches ``node`` from its neighbours; True if anything changed."""
-    bom, state = result.bom, result.state
+def _relax(result: Propagation, node: str, relations: Iterable[Relation]) -> bool:
+    """Recompute what reaches ``node`` from the targets of its carrying relations; True if anything changed."""
+    state, artifacts = result.state, result.bom._artifacts
     mine = state[node]
     changed = False
-    for rel in bom.outgoing(node):
-        if rel.kind in _SILENT:
-            continue
-        target = bom[rel.target]
-        combined_hop = rel.kind in ("contains", "depends_on")
-        for item in list(state[rel.target].values()):
-            for channel in _transitions(rel.kind, item.channel, result.terms(item.license), target):
-                key = (item.license, channel)
-                candidate = Carried(
-                    item.license,
-                    channel,
-                    item.origin,
-                    rel.target,
-                    item.channel,
-                    rel.kind,
-                    item.length + 1,
-                    item.combined or combined_hop,
-                )
-                current = mine.get(key)
-                if current is None or (candidate.length, candidate.pred or "", candidate.via or "") < (
-                    current.length,
-                    current.pred or "",
-                    current.via or "",
+    for rel in relations:
+        target, via = rel.target, rel.kind
+        moves = result.moves(via, artifacts[target].kind)
+        combined_hop = via in _COMBINING
+        for key, item in state[target].items():
+            nexts = moves.get(key)
+            if nexts is None:
+                nexts = moves[key] = result.move(via, artifacts[target].kind, key)
+            if not nexts:
+                continue
+            length = item[6] + 1
+            for next_key in nexts:
+                current = mine.get(next_key)
+                # own items (length 0, no pred) always win; otherwise shortest, then neighbour id, then kind
+                if current is None or (
+                    length < current[6]
+                    or (length == current[6] and current[3] is not None and (target, via) < (current[3], current[5]))
                 ):
-                    mine[key] = candidate
+                    mine[next_key] = _new(
+                        Carried,
+                        (
+                            next_key[0],
+                            next_key[1],
+                            item[2],
+                            target,
+                            key[1],
+                            via,
+                            length,
+                            item[7] or combined_hop,
+                        ),
+                    )
                     changed = True
     return changed

@@ -26,7 +26,17 @@ import yaml
 
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
-from aiprov.graph import AIBOM, ARTIFACT_KINDS, RELATION_KINDS, Artifact, Relation
+from aiprov.graph import (
+    _EMPTY,
+    AIBOM,
+    ARTIFACT_KINDS,
+    RELATION_KINDS,
+    Artifact,
+    Relation,
+    _artifact,
+    _relation,
+    freeze,
+)
 
 __all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "write"]
 
@@ -46,6 +56,12 @@ _ARTIFACT_KEYS = (
     "properties",
 )
 _RELATION_KEYS = ("from", "type", "to", "properties")
+_ARTIFACT_KEYSET = frozenset(_ARTIFACT_KEYS)
+_RELATION_KEYSET = frozenset(_RELATION_KEYS)
+_TEXT_KEYS = ("name", "version", "supplier", "license", "concluded_license", "purl", "source")
+#: Canonical (shared) strings for kinds: a million artifacts then share one "model" string.
+_KIND = {k: k for k in ARTIFACT_KINDS}
+_RELATION_KIND = {k: k for k in RELATION_KINDS}
 _TOP_KEYS = ("aibom", "metadata", "artifacts", "relations", "policy")
 
 
@@ -135,6 +151,29 @@ class _Reader:
             raise self.error(f"expected a mapping, got {type(value).__name__}", path)
         return value
 
+    def fast_artifact(self, data: Any, strings: dict[str, str]) -> Artifact | None:
+        """The common case, checked in bulk: a mapping of known keys with string values and no hashes or
+        properties. None sends the entry to :meth:`artifact`, which names whatever is wrong."""
+        if type(data) is not dict or not data.keys() <= _ARTIFACT_KEYSET:
+            return None
+        get = data.get
+        artifact_id, kind = get("id"), get("kind")
+        if type(artifact_id) is not str or type(kind) is not str or not artifact_id.strip():
+            return None
+        kind = _KIND.get(kind)
+        if kind is None:
+            return None
+        if get("hashes") or get("properties"):
+            return None
+        values = [get(k) for k in _TEXT_KEYS]
+        for value in values:
+            if value is not None and type(value) is not str:
+                return None
+        lic = values[3]
+        if lic is not None:  # licenses recur: share one string per distinct text
+            values[3] = strings.setdefault(lic, lic)
+        return _artifact(artifact_id, kind, *values, (), _EMPTY)
+
     def artifact(self, data: Any, index: int) -> Artifact:
         path: tuple[Any, ...] = ("artifacts", index)
         data = self.mapping(data, path)
@@ -156,10 +195,7 @@ class _Reader:
                 raise self.error("expected a hex digest string", (*path, "hashes", alg))
         properties = data.get("properties") or {}
         properties = self.mapping(properties, (*path, "properties"))
-        fields = {
-            k: self.string(data.get(k), (*path, k))
-            for k in ("name", "version", "supplier", "license", "concluded_license", "purl", "source")
-        }
+        fields = {k: self.string(data.get(k), (*path, k)) for k in _TEXT_KEYS}
         assert artifact_id is not None and kind is not None
         return Artifact(
             id=artifact_id,
@@ -168,6 +204,18 @@ class _Reader:
             properties=properties,
             **fields,
         )
+
+    def fast_relation(self, data: Any, known: Mapping[str, Artifact]) -> Relation | None:
+        """The common case: ``{from, type, to}`` naming known, distinct ids. None: see :meth:`relation`."""
+        if type(data) is not dict or not data.keys() <= _RELATION_KEYSET or data.get("properties"):
+            return None
+        source, kind, target = data.get("from"), data.get("type"), data.get("to")
+        if type(source) is not str or type(kind) is not str or type(target) is not str:
+            return None
+        kind = _RELATION_KIND.get(kind)
+        if kind is None or source == target or source not in known or target not in known:
+            return None
+        return _relation(source, kind, target)
 
     def relation(self, data: Any, index: int, known: Mapping[str, Artifact]) -> Relation:
         path: tuple[Any, ...] = ("relations", index)
@@ -189,7 +237,7 @@ class _Reader:
             raise self.error(f"relation from {source!r} to itself", path)
         properties = self.mapping(data.get("properties") or {}, (*path, "properties"))
         assert source is not None and kind is not None and target is not None
-        return Relation(source=source, kind=kind, target=target, properties=properties)
+        return _relation(source, _RELATION_KIND[kind], target, freeze(properties) if properties else _EMPTY)
 
     def document(self, data: Any) -> AIBOM:
         if data is None:
@@ -213,14 +261,15 @@ class _Reader:
         if not isinstance(relations, list):
             raise self.error("expected a list of relations", ("relations",))
         bom = AIBOM()
+        known = bom._artifacts
+        strings: dict[str, str] = {}
         for i, item in enumerate(artifacts):
-            artifact = self.artifact(item, i)
-            if artifact.id in bom:
+            artifact = self.fast_artifact(item, strings) or self.artifact(item, i)
+            if artifact.id in known:
                 raise self.error(f"duplicate artifact id {artifact.id!r}", ("artifacts", i, "id"))
             bom.add(artifact)
-        known = {a.id: a for a in bom}
         for i, item in enumerate(relations):
-            bom.add_relation(self.relation(item, i, known))
+            bom.add_relation(self.fast_relation(item, known) or self.relation(item, i, known))
         if data.get("metadata") is not None:
             bom.metadata["manifest"] = dict(self.mapping(data["metadata"], ("metadata",)))
         if data.get("policy") is not None:
@@ -237,7 +286,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
-            data = json.loads(text)
+            with paused_gc():
+                data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ParseError(
                 f"not valid JSON: {exc.msg}", source=source, location=f"line {exc.lineno}, column {exc.colno}"

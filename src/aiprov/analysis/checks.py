@@ -53,20 +53,92 @@ _DATA_NOTE = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, order=False)
 class Finding:
-    """One judgement about one artifact."""
+    """One judgement about one artifact: immutable, compared and hashed by value.
+
+    A check over a large graph yields millions of findings, so those about inherited terms are
+    built light: the ``message`` and ``path`` are rendered when first read (from the propagation
+    the check kept), never stored. Values are the same either way.
+    """
+
+    __slots__ = ("_message", "_path", "_render", "clause", "code", "license", "severity", "subject")
 
     code: str
     severity: str
     subject: str
-    message: str
-    path: tuple[str, ...] = ()
-    license: str | None = None
-    clause: str | None = None
+    license: str | None
+    clause: str | None
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        severity: str,
+        subject: str,
+        message: str,
+        path: tuple[str, ...] = (),
+        license: str | None = None,
+        clause: str | None = None,
+    ) -> None:
+        for name, value in (
+            ("code", code),
+            ("severity", severity),
+            ("subject", subject),
+            ("license", license),
+            ("clause", clause),
+            ("_message", message),
+            ("_path", tuple(path)),
+            ("_render", None),
+        ):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Finding is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Finding is immutable (cannot delete {name!r})")
+
+    @property
+    def message(self) -> str:
+        if self._render is None:
+            return self._message  # type: ignore[no-any-return]
+        return self._render.message(self)  # type: ignore[no-any-return]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Artifact ids from the subject back to the origin of the term."""
+        if self._render is None:
+            return self._path  # type: ignore[no-any-return]
+        return self._render.path(self)  # type: ignore[no-any-return]
+
+    def _path_length(self) -> int:
+        return len(self._path) if self._render is None else self._path.length + 1
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.code, self.severity, self.subject, self.message, self.path, self.license, self.clause)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ("code", "severity", "subject", "message", "path", "license", "clause")
+        return "Finding(" + ", ".join(f"{k}={v!r}" for k, v in zip(fields, self._values(), strict=True)) + ")"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_finding, self._values())
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (_RANK[self.severity], self.subject, self.code, self.license or "", self.path, self.message)
+        """Severity, subject, code, license, then path and message. After :func:`check` deduplicates,
+        (subject, code, license) is unique among findings with a license, so the path and message (which
+        cost a rendering) are only compared for findings without one."""
+        if self.license is not None:
+            return (_RANK[self.severity], self.subject, self.code, self.license)
+        return (_RANK[self.severity], self.subject, self.code, "", self.path, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +150,56 @@ class Finding:
             "license": self.license,
             "clause": self.clause,
         }
+
+
+def _finding(
+    code: str,
+    severity: str,
+    subject: str,
+    message: str,
+    path: tuple[str, ...],
+    license: str | None,
+    clause: str | None,
+) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity,
+        subject=subject,
+        message=message,
+        path=path,
+        license=license,
+        clause=clause,
+    )
+
+
+_FINDING_SET = tuple(
+    getattr(Finding, name).__set__
+    for name in ("code", "severity", "subject", "license", "clause", "_message", "_path", "_render")
+)
+
+
+def _lazy_finding(
+    code: str,
+    severity: str,
+    subject: str,
+    license_id: str,
+    clause: str | None,
+    variant: str,
+    item: Carried,
+    render: _Messages,
+) -> Finding:
+    """A finding whose message (``variant``) and path (``item``'s) are rendered on demand."""
+    finding = object.__new__(Finding)
+    c, sv, sb, lc, cl, m, p, r = _FINDING_SET
+    c(finding, code)
+    sv(finding, severity)
+    sb(finding, subject)
+    lc(finding, license_id)
+    cl(finding, clause)
+    m(finding, variant)
+    p(finding, item)
+    r(finding, render)
+    return finding
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,37 +243,172 @@ class Report:
 _CHANNEL_RANK = {"own": 0, "derivation": 1, "output": 2, "link": 3, "data": 4}
 
 
-class _Trace:
-    """The path of one item, computed once and only when a finding needs it."""
+def _origin(prop: Propagation, subject: str, item: Carried) -> str:
+    """`` via a -kind-> b -kind-> c``: the chain that carried an inherited term, for messages."""
+    if item.channel == "own":
+        return ""
+    ids, kinds = prop.trace(subject, item)
+    return " via " + " ".join([ids[0]] + [f"-{k}-> {n}" for k, n in zip(kinds, ids[1:], strict=False)])
 
-    __slots__ = ("_ids", "_kinds", "_text", "item", "prop", "subject")
 
-    def __init__(self, prop: Propagation, subject: str, item: Carried) -> None:
-        self.prop, self.subject, self.item = prop, subject, item
-        self._text: str | None = None
-        self._ids: tuple[str, ...] | None = None
-        self._kinds: tuple[str, ...] = ()
+class _Messages:
+    """Renders the findings about inherited terms when they are read, from what the check kept: the
+    propagation, the policy and the compatibility verdicts. One per :func:`check` run."""
 
-    @property
-    def path(self) -> tuple[str, ...]:
-        if self._ids is None:
-            self._ids, self._kinds = self.prop.trace(self.subject, self.item)
-        return self._ids
+    def __init__(self, prop: Propagation, verdicts: dict[tuple[str, str], Verdict]) -> None:
+        self.prop = prop
+        self.policy = prop.policy
+        self.use = prop.policy.use
+        self.verdicts = verdicts
 
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        _ = self.path
-        return self._kinds
+    def path(self, finding: Finding) -> tuple[str, ...]:
+        return self.prop.trace(finding.subject, finding._path)[0]
 
-    def __str__(self) -> str:
-        if self._text is None:
-            if self.item.channel == "own":
-                self._text = ""
-            else:
-                ids, kinds = self.path, self._kinds
-                parts = [ids[0]] + [f"-{k}-> {n}" for k, n in zip(kinds, ids[1:], strict=False)]
-                self._text = " via " + " ".join(parts)
-        return self._text
+    def message(self, finding: Finding) -> str:
+        subject, item = finding.subject, finding._path
+        artifact = self.prop.bom[subject]
+        terms = self.prop.terms(item.license)
+        assert terms is not None
+        origin = _origin(self.prop, subject, item)
+        render: Any = getattr(self, "_" + finding._message.replace("-", "_"))
+        return render(finding, artifact, item, terms, origin)  # type: ignore[no-any-return]
+
+    def data_note(self, item: Carried) -> str:
+        return (
+            f"; {_DATA_NOTE.format(mode=self.policy.data_terms_reach_models)}"
+            if item.channel == "data"
+            else ""
+        )
+
+    def _verdict(self, subject: str, terms: LicenseTerms) -> tuple[str, Verdict]:
+        norm = self.prop.resolved[subject].normalized
+        assert norm is not None and norm.expression is not None
+        return norm.expression, self.verdicts[(norm.expression, terms.id)]
+
+    # One method per kind of message; the check that raises it is named alike in _Checker.
+    def _noncommercial(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        return (
+            f"{artifact.label} is used commercially, but {terms.cite('non_commercial')} "
+            f"forbids commercial use{origin}{self.data_note(item)}"
+        )
+
+    def _use_hit(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        hit = set(terms.use_restriction_categories) & self.use.restricted_categories()
+        policy = f" (with {terms.use_policy})" if terms.use_policy else ""
+        return (
+            f"{terms.cite('use_restrictions')}{policy} restricts {', '.join(sorted(hit))}, "
+            f"the intended field ({self.use.field}){origin}"
+        )
+
+    def _use_any(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        policy = f" (with {terms.use_policy})" if terms.use_policy else ""
+        return (
+            f"{artifact.label} cannot be used for any purpose: {terms.cite('use_restrictions')}"
+            f"{policy} restrict its use{origin}"
+        )
+
+    def _threshold(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        assert terms.threshold is not None
+        actual, what = _threshold_figure(terms, self.use)
+        if actual is None:
+            return (
+                f"{terms.cite('commercial_use')}: above {terms.threshold:,} {what} a separate license is "
+                f"needed; the policy does not state the figure{origin}"
+            )
+        return (
+            f"{actual:,.0f} {what} exceeds the {terms.threshold:,} threshold of "
+            f"{terms.cite('commercial_use')}: a separate license from the licensor is needed{origin}"
+        )
+
+    def _attribution(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        what = (
+            f'display "{terms.attribution_text}"'
+            if terms.attribution_text
+            else "credit the source and keep its license notice"
+        )
+        return f"{terms.cite('attribution')} requires attribution: {what}{origin}"
+
+    def _no_derivatives(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        return (
+            f"{artifact.label} is an adaptation of {terms.id} material, which "
+            f"{terms.cite('no_derivatives')} does not allow to be shared{origin}{self.data_note(item)}"
+        )
+
+    def _naming(self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> str:
+        name = artifact.name or artifact.id
+        return f'{name!r} must begin with "{terms.naming_prefix}" ({terms.cite("naming")}){origin}'
+
+    def _relicense(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        expression, verdict = self._verdict(artifact.id, terms)
+        if f.severity == "error":
+            return f"{artifact.label} is declared {expression}, but inherits {terms.id}{origin}: {verdict.reason}"
+        return (
+            f"{artifact.label} is declared {expression} and inherits {terms.id}{origin}; "
+            f"aiprov cannot confirm the declared terms carry it: {verdict.reason}"
+        )
+
+    def _copyleft(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        expression, verdict = self._verdict(artifact.id, terms)
+        if f.severity == "error":
+            return f"{artifact.label} ({expression}) combines {terms.id} code{origin}: {verdict.reason}"
+        return (
+            f"{artifact.label} ({expression}) combines {terms.id} code{origin}; compatibility unknown: "
+            f"{verdict.reason}"
+        )
+
+    def _share_alike_data(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        norm = self.prop.resolved[artifact.id].normalized
+        declared = norm.expression if norm is not None and norm.expression else "no license"
+        return (
+            f"{artifact.label} ({declared}) is trained on {terms.id} data, whose {terms.cite('copyleft')} "
+            f"asks adaptations to be shared alike{origin}; "
+            f"{_DATA_NOTE.format(mode=self.policy.data_terms_reach_models)}"
+        )
+
+    def _output_improve(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        return (
+            f"{artifact.label} was improved with outputs of a {terms.short_name or terms.id} model, which "
+            f"{terms.cite('output_restrictions')} forbids for models outside its family{origin}"
+        )
+
+    def _output_competing(
+        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+    ) -> str:
+        return (
+            f"{artifact.label} was trained with outputs under {terms.short_name or terms.id}, whose "
+            f"{terms.cite('output_restrictions')} forbids using them for models that compete with the "
+            f"provider: confirm this model does not{origin}"
+        )
+
+
+def _threshold_figure(terms: LicenseTerms, use: Any) -> tuple[float | None, str]:
+    """The figure a license threshold counts, as the policy states it (None: not stated), and its unit."""
+    counted = terms.threshold_counted
+    if counted == "monthly_active_users":
+        return use.monthly_active_users, "monthly active users"
+    if counted == "annual_revenue_usd":
+        return use.revenue_usd, "USD annual revenue"
+    return None, counted or "units"
 
 
 class _Checker:
@@ -162,6 +419,9 @@ class _Checker:
         self.use = prop.policy.use
         self.out: list[Finding] = []
         self._verdicts: dict[tuple[str, str], Verdict] = {}
+        self._clauses: dict[tuple[str, str], str | None] = {}
+        self.messages = _Messages(prop, self._verdicts)
+        self._data_severity = {s: self._severity_for_data(s) for s in SEVERITIES}
 
     def compatible(self, outbound: str, inbound: str) -> Verdict:
         """is_compatible, cached per (declared expression, inherited license): few distinct pairs recur."""
@@ -179,26 +439,46 @@ class _Checker:
         subject: str,
         message: str,
         *,
-        item: _Trace | None = None,
         terms: LicenseTerms | None = None,
         term: str | None = None,
-        path: tuple[str, ...] | None = None,
     ) -> None:
-        if path is None:
-            path = item.path if item is not None else (subject,)
-        clause = None
-        if terms is not None and term is not None:
-            found = terms.clause(term)
-            clause = found.clause if found is not None else None
+        """A finding about the artifact itself (its declaration, its provenance): path is the subject."""
         self.out.append(
             Finding(
                 code=code,
                 severity=severity,
                 subject=subject,
                 message=message,
-                path=path,
-                license=terms.id if terms is not None else (item.item.license if item else None),
-                clause=clause,
+                path=(subject,),
+                license=terms.id if terms is not None else None,
+                clause=self.clause(terms, term) if terms is not None and term is not None else None,
+            )
+        )
+
+    def clause(self, terms: LicenseTerms, term: str) -> str | None:
+        key = (terms.id, term)
+        try:
+            return self._clauses[key]
+        except KeyError:
+            found = terms.clause(term)
+            clause = self._clauses[key] = found.clause if found is not None else None
+            return clause
+
+    def flag(
+        self,
+        code: str,
+        severity: str,
+        subject: str,
+        item: Carried,
+        terms: LicenseTerms,
+        term: str,
+        variant: str,
+    ) -> None:
+        """A finding about a term that reached ``subject`` as ``item``; its message is ``_Messages``'s
+        method for ``variant``, rendered when read."""
+        self.out.append(
+            _lazy_finding(
+                code, severity, subject, terms.id, self.clause(terms, term), variant, item, self.messages
             )
         )
 
@@ -207,30 +487,27 @@ class _Checker:
         code: str,
         verdict: Verdict,
         subject: str,
-        *,
-        conflict: str,
-        unsure: str,
-        origin: _Trace,
+        item: Carried,
         terms: LicenseTerms,
         term: str,
+        variant: str,
     ) -> None:
         """A compatibility verdict as a finding: an error when incompatible, a warning when unknown."""
         if verdict.compatible is False:
-            self.add(
-                code, "error", subject, f"{conflict}: {verdict.reason}", item=origin, terms=terms, term=term
-            )
+            self.flag(code, "error", subject, item, terms, term, variant)
         elif verdict.compatible is None:
-            self.add(
-                code, "warning", subject, f"{unsure}: {verdict.reason}", item=origin, terms=terms, term=term
-            )
+            self.flag(code, "warning", subject, item, terms, term, variant)
 
-    def data_severity(self, normal: str) -> str | None:
+    def _severity_for_data(self, normal: str) -> str | None:
         mode = self.policy.data_terms_reach_models
         if mode == "off":
             return None
         if mode == "warn":
             return "warning" if normal == "error" else normal
         return normal
+
+    def data_severity(self, normal: str) -> str | None:
+        return self._data_severity[normal]
 
     def data_note(self) -> str:
         return _DATA_NOTE.format(mode=self.policy.data_terms_reach_models)
@@ -243,8 +520,9 @@ class _Checker:
             self.prop.state[artifact.id].values(),
             key=lambda c: (_CHANNEL_RANK[c.channel], c.length, c.license),
         )
+        terms_of = self.prop.terms
         for item in items:
-            terms = self.prop.terms(item.license)
+            terms = terms_of(item.license)
             if terms is None:
                 continue
             first = item.license not in seen
@@ -263,10 +541,11 @@ class _Checker:
                     path=(warning.subject,),
                 )
             )
+        incoming = self.bom._in
         for artifact in self.bom:
             self.declared(artifact)
             self.provenance(artifact)
-            shipped = not self.bom.incoming(artifact.id)
+            shipped = artifact.id not in incoming
             for item, terms, first in self.grouped(artifact):
                 self.term_checks(artifact, item, terms, first=first, shipped=shipped)
         return self.out
@@ -384,13 +663,10 @@ class _Checker:
         data = channel == "data"
         output = channel == "output"
         modelish = artifact.kind in ("model", "weights")
-        whole = channel in ("own", "derivation")
-        origin = _Trace(self.prop, subject, item)
+        whole = own or channel == "derivation"
         notes = own or shipped
         if not first:
-            self.channel_checks(
-                artifact, item, terms, origin, own=own, data=data, output=output, modelish=modelish
-            )
+            self.channel_checks(artifact, item, terms, own=own, data=data, output=output, modelish=modelish)
             return
 
         # non-commercial
@@ -404,16 +680,8 @@ class _Checker:
         if nc and self.use.commercial and (whole or data or output):
             severity = self.data_severity("error") if data else "error"
             if severity:
-                note = f"; {self.data_note()}" if data else ""
-                self.add(
-                    "noncommercial-use",
-                    severity,
-                    subject,
-                    f"{artifact.label} is used commercially, but {terms.cite('non_commercial')} "
-                    f"forbids commercial use{origin}{note}",
-                    item=origin,
-                    terms=terms,
-                    term="non_commercial",
+                self.flag(
+                    "noncommercial-use", severity, subject, item, terms, "non_commercial", "noncommercial"
                 )
 
         # use restrictions
@@ -423,38 +691,21 @@ class _Checker:
         if carries_use or (
             data and terms.use_restrictions and self.policy.data_terms_reach_models == "strict"
         ):
-            hit = set(terms.use_restriction_categories) & self.use.restricted_categories()
-            policy = f" (with {terms.use_policy})" if terms.use_policy else ""
-            if hit:
-                self.add(
-                    "use-restricted",
-                    "error",
-                    subject,
-                    f"{terms.cite('use_restrictions')}{policy} restricts {', '.join(sorted(hit))}, "
-                    f"the intended field ({self.use.field}){origin}",
-                    item=origin,
-                    terms=terms,
-                    term="use_restrictions",
-                )
+            if set(terms.use_restriction_categories) & self.use.restricted_categories():
+                self.flag("use-restricted", "error", subject, item, terms, "use_restrictions", "use-hit")
             elif notes:
-                self.add(
-                    "use-restricted",
-                    "warning",
-                    subject,
-                    f"{artifact.label} cannot be used for any purpose: {terms.cite('use_restrictions')}"
-                    f"{policy} restrict its use{origin}",
-                    item=origin,
-                    terms=terms,
-                    term="use_restrictions",
-                )
+                self.flag("use-restricted", "warning", subject, item, terms, "use_restrictions", "use-any")
 
         # user / revenue thresholds
         if terms.commercial_use == "threshold" and terms.threshold is not None and (whole or output):
-            self.threshold(artifact, item, terms, origin, notes=notes)
+            actual, _ = _threshold_figure(terms, self.use)
+            if actual is None:
+                if notes:
+                    self.flag("mau-threshold", "info", subject, item, terms, "commercial_use", "threshold")
+            elif actual > terms.threshold:
+                self.flag("mau-threshold", "error", subject, item, terms, "commercial_use", "threshold")
 
-        self.channel_checks(
-            artifact, item, terms, origin, own=own, data=data, output=output, modelish=modelish
-        )
+        self.channel_checks(artifact, item, terms, own=own, data=data, output=output, modelish=modelish)
 
         # attribution duties (display texts and data credit) once made available
         if (
@@ -464,27 +715,13 @@ class _Checker:
             and (terms.attribution_text or terms.kind in ("model", "data", "content"))
             and (whole or (output and "attribution" in terms.output_restriction_categories) or data)
         ):
-            what = (
-                f'display "{terms.attribution_text}"'
-                if terms.attribution_text
-                else "credit the source and keep its license notice"
-            )
-            self.add(
-                "attribution-required",
-                "info",
-                subject,
-                f"{terms.cite('attribution')} requires attribution: {what}{origin}",
-                item=origin,
-                terms=terms,
-                term="attribution",
-            )
+            self.flag("attribution-required", "info", subject, item, terms, "attribution", "attribution")
 
     def channel_checks(
         self,
         artifact: Artifact,
         item: Carried,
         terms: LicenseTerms,
-        origin: _Trace,
         *,
         own: bool,
         data: bool,
@@ -496,97 +733,48 @@ class _Checker:
             return
         channel = item.channel
         # no-derivatives: being derived from ND material (not merely containing it)
-        if terms.no_derivatives and item.channel in ("derivation", "data"):
-            vias = origin.kinds
+        if terms.no_derivatives and channel in ("derivation", "data"):
+            vias = self.prop.trace(artifact.id, item)[1]
             if any(v != "contains" for v in vias):
                 severity = self.data_severity("error") if data else "error"
                 if severity:
-                    note = f"; {self.data_note()}" if data else ""
-                    self.add(
+                    self.flag(
                         "no-derivatives",
                         severity,
                         artifact.id,
-                        f"{artifact.label} is an adaptation of {terms.id} material, which "
-                        f"{terms.cite('no_derivatives')} does not allow to be shared{origin}{note}",
-                        item=origin,
-                        terms=terms,
-                        term="no_derivatives",
+                        item,
+                        terms,
+                        "no_derivatives",
+                        "no-derivatives",
                     )
 
         if channel == "derivation" or (output and modelish):
-            self.inherited(artifact, item, terms, origin)
+            self.inherited(artifact, item, terms)
         if channel == "link" or (channel == "derivation" and item.combined):
-            self.copyleft(artifact, item, terms, origin)
+            self.copyleft(artifact, item, terms)
         if data:
-            self.data_terms(artifact, item, terms, origin)
+            self.data_terms(artifact, item, terms)
         if output and modelish:
-            self.outputs(artifact, item, terms, origin)
+            self.outputs(artifact, item, terms)
 
-    def threshold(
-        self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace, *, notes: bool
-    ) -> None:
-        assert terms.threshold is not None
-        counted = terms.threshold_counted
-        if counted == "monthly_active_users":
-            actual: float | None = self.use.monthly_active_users
-            what = "monthly active users"
-        elif counted == "annual_revenue_usd":
-            actual = self.use.revenue_usd
-            what = "USD annual revenue"
-        else:
-            actual, what = None, counted or "units"
-        if actual is None:
-            if not notes:
-                return
-            self.add(
-                "mau-threshold",
-                "info",
-                artifact.id,
-                f"{terms.cite('commercial_use')}: above {terms.threshold:,} {what} a separate license is "
-                f"needed; the policy does not state the figure{origin}",
-                item=origin,
-                terms=terms,
-                term="commercial_use",
-            )
-        elif actual > terms.threshold:
-            self.add(
-                "mau-threshold",
-                "error",
-                artifact.id,
-                f"{actual:,.0f} {what} exceeds the {terms.threshold:,} threshold of "
-                f"{terms.cite('commercial_use')}: a separate license from the licensor is needed{origin}",
-                item=origin,
-                terms=terms,
-                term="commercial_use",
-            )
-
-    def inherited(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
+    def inherited(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
         """Terms a derived artifact inherits: naming, relicensing."""
         subject = artifact.id
-        modelish = artifact.kind in ("model", "weights")
         naming_applies = (
             terms.naming_required
             and terms.naming_prefix
             and (item.channel == "derivation" or "naming" in terms.output_restriction_categories)
         )
-        if naming_applies and modelish and self.use.made_available:
+        if naming_applies and artifact.kind in ("model", "weights") and self.use.made_available:
             assert terms.naming_prefix is not None
             name = artifact.name or artifact.id
             if not name.lower().startswith(terms.naming_prefix.lower()):
-                self.add(
-                    "naming-requirement",
-                    "error",
-                    subject,
-                    f'{name!r} must begin with "{terms.naming_prefix}" ({terms.cite("naming")}){origin}',
-                    item=origin,
-                    terms=terms,
-                    term="naming",
-                )
+                self.flag("naming-requirement", "error", subject, item, terms, "naming", "naming")
         if item.channel != "derivation":
             return
-        own_ids = self.prop.resolved[subject].ids
-        norm = self.prop.resolved[subject].normalized
-        if terms.id in own_ids or norm is None or norm.status != "ok" or norm.expression is None:
+        resolved = self.prop.resolved[subject]
+        norm = resolved.normalized
+        if terms.id in resolved.ids or norm is None or norm.status != "ok" or norm.expression is None:
             return
         binding = terms.derivative_licensing in ("same", "carry-restrictions") or (
             terms.passthrough_required and terms.use_restrictions
@@ -597,85 +785,72 @@ class _Checker:
             "share-alike" if terms.copyleft == "share-alike" else "relicense-conflict",
             self.compatible(norm.expression, terms.id),
             subject,
-            conflict=f"{artifact.label} is declared {norm.expression}, but inherits {terms.id}{origin}",
-            unsure=f"{artifact.label} is declared {norm.expression} and inherits {terms.id}{origin}; "
-            "aiprov cannot confirm the declared terms carry it",
-            origin=origin,
-            terms=terms,
-            term="derivative_licensing",
+            item,
+            terms,
+            "derivative_licensing",
+            "relicense",
         )
 
-    def copyleft(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
+    def copyleft(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
         """Combined code: a copyleft part binds the whole; a copyleft whole must take in every part."""
-        norm = self.prop.resolved[artifact.id].normalized
+        resolved = self.prop.resolved[artifact.id]
+        norm = resolved.normalized
         if norm is None or norm.status != "ok" or norm.expression is None:
             return
-        own = [t for i in self.prop.resolved[artifact.id].ids if (t := self.prop.terms(i)) is not None]
-        strongest = {terms.copyleft} | {t.copyleft for t in own}
+        if terms.id in resolved.ids:
+            return
+        strongest = {terms.copyleft} | {
+            t.copyleft for i in resolved.ids if (t := self.prop.terms(i)) is not None
+        }
         triggered = ("strong" in strongest and self.use.distributed) or (
             "network" in strongest and self.use.made_available
         )
-        if not triggered or terms.id in self.prop.resolved[artifact.id].ids:
+        if not triggered:
             return
         self.judge(
             "copyleft-conflict",
             self.compatible(norm.expression, terms.id),
             artifact.id,
-            conflict=f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}",
-            unsure=f"{artifact.label} ({norm.expression}) combines {terms.id} code{origin}; compatibility unknown",
-            origin=origin,
-            terms=terms,
-            term="copyleft",
+            item,
+            terms,
+            "copyleft",
+            "copyleft",
         )
 
-    def data_terms(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
+    def data_terms(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
         if terms.copyleft != "share-alike" or terms.copyleft_scope == "database":
             return  # a model is not a derivative database (ODbL / ODC-By: a Produced Work at most)
-        norm = self.prop.resolved[artifact.id].normalized
         if terms.id in self.prop.resolved[artifact.id].ids:
             return
         severity = self.data_severity("error")
         if severity is None:
             return
-        declared = norm.expression if norm is not None and norm.expression else "no license"
-        self.add(
-            "share-alike",
-            severity,
-            artifact.id,
-            f"{artifact.label} ({declared}) is trained on {terms.id} data, whose {terms.cite('copyleft')} "
-            f"asks adaptations to be shared alike{origin}; {self.data_note()}",
-            item=origin,
-            terms=terms,
-            term="copyleft",
-        )
+        self.flag("share-alike", severity, artifact.id, item, terms, "copyleft", "share-alike-data")
 
-    def outputs(self, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: _Trace) -> None:
-        cats = set(terms.output_restriction_categories)
-        family = any(
-            i.license == terms.id and i.channel in ("own", "derivation") for i in self.prop.items(artifact.id)
-        )
-        if "improve-other-models" in cats and not family:
-            self.add(
-                "output-restriction",
-                "error",
-                artifact.id,
-                f"{artifact.label} was improved with outputs of a {terms.short_name or terms.id} model, which "
-                f"{terms.cite('output_restrictions')} forbids for models outside its family{origin}",
-                item=origin,
-                terms=terms,
-                term="output_restrictions",
-            )
+    def outputs(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
+        cats = terms.output_restriction_categories
+        if "improve-other-models" in cats:
+            state = self.prop.state[artifact.id]
+            family = (terms.id, "own") in state or (terms.id, "derivation") in state
+            if not family:
+                self.flag(
+                    "output-restriction",
+                    "error",
+                    artifact.id,
+                    item,
+                    terms,
+                    "output_restrictions",
+                    "output-improve",
+                )
         if "competing-models" in cats:
-            self.add(
+            self.flag(
                 "output-restriction",
                 "warning",
                 artifact.id,
-                f"{artifact.label} was trained with outputs under {terms.short_name or terms.id}, whose "
-                f"{terms.cite('output_restrictions')} forbids using them for models that compete with the "
-                f"provider: confirm this model does not{origin}",
-                item=origin,
-                terms=terms,
-                term="output_restrictions",
+                item,
+                terms,
+                "output_restrictions",
+                "output-competing",
             )
 
 
@@ -698,20 +873,24 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (code, subject, license): the most severe, then the shortest path."""
     best: dict[tuple[str, str, str | None, str], Finding] = {}
     for f in findings:
         key = (f.code, f.subject, f.license, f.message if f.license is None else "")
         current = best.get(key)
-        if current is None or (_RANK[f.severity], len(f.path), f.path) < (
-            _RANK[current.severity],
-            len(current.path),
-            current.path,
-        ):
+        if current is None:
+            best[key] = f
+            continue
+        mine = (_RANK[f.severity], f._path_length())
+        theirs = (_RANK[current.severity], current._path_length())
+        if mine < theirs or (mine == theirs and f.path < current.path):
             best[key] = f
     return list(best.values())
 
 
 def _apply_waivers(findings: list[Finding], policy: Policy) -> tuple[list[Finding], list[Finding]]:
+    if not policy.waivers:
+        return findings, []
     today = policy.as_of()
     kept, waived = [], []
     for f in findings:

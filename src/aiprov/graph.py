@@ -222,13 +222,47 @@ _ARTIFACT_SET = _setters(Artifact, _ARTIFACT_FIELDS)
 _RELATION_SET = _setters(Relation, ("source", "kind", "target", "properties"))
 
 
-def _artifact(*values: Any) -> Artifact:
-    """An Artifact from values a reader has already checked, in ``_ARTIFACT_FIELDS`` order: ``hashes`` a
-    sorted tuple of pairs, ``properties`` frozen. Skips ``__post_init__`` (a third of a large load)."""
-    artifact = object.__new__(Artifact)
-    for put, value in zip(_ARTIFACT_SET, values, strict=True):
-        put(artifact, value)
-    return artifact
+def _artifact(
+    id: str,
+    kind: str,
+    name: str | None,
+    version: str | None,
+    supplier: str | None,
+    license: str | None,
+    concluded_license: str | None,
+    purl: str | None,
+    source: str | None,
+    hashes: tuple[tuple[str, str], ...],
+    properties: Mapping[str, Any],
+) -> Artifact:
+    """An Artifact from values a reader has already checked: ``hashes`` a sorted tuple of pairs,
+    ``properties`` frozen. Skips ``__post_init__``, which was a third of a large load."""
+    a = object.__new__(Artifact)
+    (
+        s_id,
+        s_kind,
+        s_name,
+        s_version,
+        s_supplier,
+        s_license,
+        s_concluded,
+        s_purl,
+        s_source,
+        s_hashes,
+        s_props,
+    ) = _ARTIFACT_SET
+    s_id(a, id)
+    s_kind(a, kind)
+    s_name(a, name)
+    s_version(a, version)
+    s_supplier(a, supplier)
+    s_license(a, license)
+    s_concluded(a, concluded_license)
+    s_purl(a, purl)
+    s_source(a, source)
+    s_hashes(a, hashes)
+    s_props(a, properties)
+    return a
 
 
 def _relation(source: str, kind: str, target: str, properties: Mapping[str, Any] = _EMPTY) -> Relation:
@@ -313,9 +347,14 @@ class AIBOM:
                 raise GraphError(
                     f"relation {relation.source!r} -{relation.kind}-> {relation.target!r}: unknown artifact id {end!r}"
                 )
+        if relation.source == relation.target:
+            raise GraphError(f"relation {relation.kind} from {relation.source!r} to itself")
+        self._link(relation)
+
+    def _link(self, relation: Relation) -> None:
+        """add_relation for a relation already known to join two distinct artifacts of this graph."""
+        self._warnings = None
         source, kind, target = relation.source, relation.kind, relation.target
-        if source == target:
-            raise GraphError(f"relation {kind} from {source!r} to itself")
         out = self._out.get(source)
         if out is None:
             out = self._out[source] = []

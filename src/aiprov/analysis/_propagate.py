@@ -116,8 +116,7 @@ class Propagation:
         """The keys an item of ``key`` takes when it crosses a ``kind`` relation to a ``target_kind`` artifact."""
         license_id, channel = key
         return tuple(
-            self.key(license_id, c)
-            for c in _transitions(kind, channel, self.terms(license_id), target_kind)
+            self.key(license_id, c) for c in _transitions(kind, channel, self.terms(license_id), target_kind)
         )
 
     def terms(self, license_id: str) -> LicenseTerms | None:
@@ -311,7 +310,9 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
             if left == 0:
                 queue.append(rel.source)
     leftover = sorted(set(state) - done)
-    if leftover:  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
+    if (
+        leftover
+    ):  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
         for _ in range(len(leftover) + 1):
             changed = False
             for node in leftover:
@@ -342,7 +343,11 @@ def _relax(result: Propagation, node: str, relations: Iterable[Relation]) -> boo
                 # own items (length 0, no pred) always win; otherwise shortest, then neighbour id, then kind
                 if current is None or (
                     length < current[6]
-                    or (length == current[6] and current[3] is not None and (target, via) < (current[3], current[5]))
+                    or (
+                        length == current[6]
+                        and current[3] is not None
+                        and (target, via) < (current[3], current[5])
+                    )
                 ):
                     mine[next_key] = _new(
                         Carried,

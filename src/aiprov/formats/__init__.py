@@ -104,6 +104,7 @@ def load(path: str | Path, fmt: str | None = None) -> AIBOM:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    del raw  # a large manifest need not be held twice while it is parsed
     return loads(text, str(path), fmt)
 
 

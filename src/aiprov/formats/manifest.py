@@ -18,7 +18,8 @@ free data belongs in ``properties`` or the top-level ``metadata``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -161,18 +162,15 @@ class _Reader:
         if type(artifact_id) is not str or type(kind) is not str or not artifact_id.strip():
             return None
         kind = _KIND.get(kind)
-        if kind is None:
+        if kind is None or get("hashes") or get("properties"):
             return None
-        if get("hashes") or get("properties"):
-            return None
-        values = [get(k) for k in _TEXT_KEYS]
-        for value in values:
+        name, version, supplier, lic, concluded, purl, source = map(get, _TEXT_KEYS)
+        for value in (name, version, supplier, lic, concluded, purl, source):
             if value is not None and type(value) is not str:
                 return None
-        lic = values[3]
         if lic is not None:  # licenses recur: share one string per distinct text
-            values[3] = strings.setdefault(lic, lic)
-        return _artifact(artifact_id, kind, *values, (), _EMPTY)
+            lic = strings.setdefault(lic, lic)
+        return _artifact(artifact_id, kind, name, version, supplier, lic, concluded, purl, source, (), _EMPTY)
 
     def artifact(self, data: Any, index: int) -> Artifact:
         path: tuple[Any, ...] = ("artifacts", index)
@@ -213,9 +211,10 @@ class _Reader:
         if type(source) is not str or type(kind) is not str or type(target) is not str:
             return None
         kind = _RELATION_KIND.get(kind)
-        if kind is None or source == target or source not in known or target not in known:
+        source_artifact, target_artifact = known.get(source), known.get(target)
+        if kind is None or source == target or source_artifact is None or target_artifact is None:
             return None
-        return _relation(source, kind, target)
+        return _relation(source_artifact.id, kind, target_artifact.id)  # the artifacts' own id strings
 
     def relation(self, data: Any, index: int, known: Mapping[str, Artifact]) -> Relation:
         path: tuple[Any, ...] = ("relations", index)
@@ -245,6 +244,19 @@ class _Reader:
                 "empty manifest (expected `aibom: 1`, `artifacts:` and `relations:`)", source=self.source
             )
         data = self.mapping(data, ())
+        self.head(data)
+        artifacts = data.get("artifacts") or []
+        if not isinstance(artifacts, list):
+            raise self.error("expected a list of artifacts", ("artifacts",))
+        relations = data.get("relations") or []
+        if not isinstance(relations, list):
+            raise self.error("expected a list of relations", ("relations",))
+        bom = AIBOM()
+        self.add_artifacts(bom, artifacts)
+        self.add_relations(bom, relations)
+        return self.finish(bom, data)
+
+    def head(self, data: Mapping[str, Any]) -> None:
         if "aibom" not in data:
             raise self.error("not an aibom manifest: missing `aibom: 1`", ())
         if data["aibom"] != 1:
@@ -254,13 +266,8 @@ class _Reader:
         for key in data:
             if key not in _TOP_KEYS:
                 raise self.error(f"unknown top-level key {key!r} (allowed: {', '.join(_TOP_KEYS)})", (key,))
-        artifacts = data.get("artifacts") or []
-        if not isinstance(artifacts, list):
-            raise self.error("expected a list of artifacts", ("artifacts",))
-        relations = data.get("relations") or []
-        if not isinstance(relations, list):
-            raise self.error("expected a list of relations", ("relations",))
-        bom = AIBOM()
+
+    def add_artifacts(self, bom: AIBOM, artifacts: Iterable[Any]) -> None:
         known = bom._artifacts
         strings: dict[str, str] = {}
         for i, item in enumerate(artifacts):
@@ -268,8 +275,17 @@ class _Reader:
             if artifact.id in known:
                 raise self.error(f"duplicate artifact id {artifact.id!r}", ("artifacts", i, "id"))
             bom.add(artifact)
+
+    def add_relations(self, bom: AIBOM, relations: Iterable[Any]) -> None:
+        known, link, fast = bom._artifacts, bom._link, self.fast_relation
         for i, item in enumerate(relations):
-            bom.add_relation(self.fast_relation(item, known) or self.relation(item, i, known))
+            relation = fast(item, known)
+            if relation is None:
+                bom.add_relation(self.relation(item, i, known))
+            else:
+                link(relation)
+
+    def finish(self, bom: AIBOM, data: Mapping[str, Any]) -> AIBOM:
         if data.get("metadata") is not None:
             bom.metadata["manifest"] = dict(self.mapping(data["metadata"], ("metadata",)))
         if data.get("policy") is not None:
@@ -281,10 +297,88 @@ class _Reader:
         return bom
 
 
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Irregular(Exception):
+    """The streaming reader met something it leaves to the full parser (which names the error)."""
+
+
+def _stream_json(text: str, reader: _Reader) -> AIBOM:
+    """Read a JSON manifest one artifact and relation at a time, so that the parsed form of a large
+    manifest never exists whole (at a million artifacts it is larger than the graph). Anything
+    unusual (bad JSON, relations before artifacts, a repeated key, any error) raises
+    :class:`_Irregular`, and the caller reads the text the ordinary way instead."""
+    scan = json.JSONDecoder().scan_once
+    skip = _SPACE.match
+    bom = AIBOM()
+    top: dict[str, Any] = {}
+
+    def elements(pos: int) -> Iterator[Any]:
+        nonlocal end
+        pos = skip(text, pos + 1).end()
+        if text.startswith("]", pos):
+            end = pos + 1
+            return
+        while True:
+            value, pos = scan(text, pos)
+            yield value
+            if text.startswith(", ", pos):  # json.dumps' own separator
+                pos += 2
+                continue
+            pos = skip(text, pos).end()
+            if text.startswith(",", pos):
+                pos = skip(text, pos + 1).end()
+            elif text.startswith("]", pos):
+                end = pos + 1
+                return
+            else:
+                raise _Irregular
+
+    try:
+        pos = skip(text, 0).end()
+        if not text.startswith("{", pos):
+            raise _Irregular
+        pos = skip(text, pos + 1).end()
+        while not text.startswith("}", pos):
+            if not text.startswith('"', pos):
+                raise _Irregular
+            key, pos = json.decoder.scanstring(text, pos + 1)
+            pos = skip(text, pos).end()
+            if key in top or not text.startswith(":", pos):
+                raise _Irregular
+            pos = skip(text, pos + 1).end()
+            end = pos
+            if key == "artifacts" and "relations" not in top and text.startswith("[", pos):
+                reader.add_artifacts(bom, elements(pos))
+                top[key] = []
+            elif key == "relations" and "artifacts" in top and text.startswith("[", pos):
+                reader.add_relations(bom, elements(pos))
+                top[key] = []
+            else:
+                top[key], end = scan(text, pos)
+            pos = skip(text, end).end()
+            if text.startswith(",", pos):
+                pos = skip(text, pos + 1).end()
+            elif not text.startswith("}", pos):
+                raise _Irregular
+        if skip(text, pos + 1).end() != len(text) or ("relations" in top and "artifacts" not in top):
+            raise _Irregular
+        reader.head(top)
+        return reader.finish(bom, top)
+    except (StopIteration, ValueError, RecursionError, ParseError, GraphError):
+        raise _Irregular from None
+
+
 def loads(text: str, source: str = "<string>") -> AIBOM:
     """Read a manifest from a string (JSON or YAML)."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
+        with paused_gc():
+            try:
+                return _stream_json(text, _Reader(source, None))
+            except _Irregular:
+                pass
         try:
             with paused_gc():
                 data = json.loads(text)
@@ -326,6 +420,7 @@ def read(path: str | Path) -> AIBOM:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    del raw  # a large manifest need not be held twice while it is parsed
     return loads(text, str(path))
 
 

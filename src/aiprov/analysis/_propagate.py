@@ -26,12 +26,15 @@ built_with,             nothing: tools and evaluation do not pass terms on
 evaluated_on
 ======================  =====================================================================
 
-Each artifact keeps, for every (license, channel), the best path: the shortest,
-ties broken by the neighbour's id, so results do not depend on insertion order. Paths
-are stored as predecessor links (memory linear in the graph) and rebuilt on demand.
+Each artifact keeps, for every (license, channel), the best path: the shortest, ties broken
+by the neighbour's id and the relation kind, so results do not depend on insertion order.
 
-For speed at a million artifacts: items are tuples, the (license, channel) keys are shared
-objects, and what crosses a relation is computed once per (relation kind, target kind, key).
+For a million artifacts the state is lean: per artifact a dict from the shared (license,
+channel) key to one small int, ``2 * length + combined`` (path length, and whether a
+``contains`` / ``depends_on`` hop is on the path). Paths are not stored: the neighbour that
+gave the shortest path is found again, by the same rule, when a path is asked for
+(:meth:`Propagation.trace`). What crosses a relation is computed once per (relation kind,
+target kind, key).
 """
 
 from __future__ import annotations
@@ -75,9 +78,6 @@ class Carried(NamedTuple):
         return (self.license, self.channel)
 
 
-_new = tuple.__new__
-
-
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """An artifact's declared license, normalized, with the option chosen where it offers a choice."""
@@ -94,12 +94,15 @@ class Propagation:
         self.bom = bom
         self.catalog = catalog
         self.policy = policy
-        self.state: dict[str, dict[Key, Carried]] = {}
+        #: artifact id -> {(license, channel): 2 * path length + combined}
+        self.state: dict[str, dict[Key, int]] = {}
         self.resolved: dict[str, Resolved] = {}
         self._terms: dict[str, LicenseTerms | None] = {}
         self._keys: dict[Key, Key] = {}
         #: (relation kind, target kind) -> {key reaching the target: keys it becomes at the source}
         self._moves: dict[tuple[str, str], dict[Key, tuple[Key, ...]]] = {}
+        #: artifact id -> its relations that carry terms, sorted by (target, kind): the tie-break order
+        self.carrying: dict[str, list[Relation]] = {}
 
     def key(self, license_id: str, channel: str) -> Key:
         """The shared (license, channel) tuple: millions of entries hold a few dozen distinct keys."""
@@ -130,26 +133,55 @@ class Propagation:
     def items(self, artifact_id: str) -> list[Carried]:
         """Everything reaching the artifact, sorted (own first, then by path length)."""
         return sorted(
-            self.state.get(artifact_id, {}).values(), key=lambda c: (c.length, c.channel, c.license, c.origin)
+            (self.item(artifact_id, key) for key in self.state.get(artifact_id, {})),
+            key=lambda c: (c.length, c.channel, c.license, c.origin),
         )
 
-    def path(self, artifact_id: str, item: Carried) -> tuple[str, ...]:
+    def item(self, artifact_id: str, key: Key) -> Carried:
+        """One (license, channel) reaching the artifact, with its origin and the neighbour it came from."""
+        value = self.state[artifact_id][key]
+        step = self._step(artifact_id, key, value)
+        if step is None:
+            return Carried(key[0], key[1], artifact_id, None, None, None, value >> 1, bool(value & 1))
+        ids, _ = self.trace(artifact_id, key)
+        pred, pred_key, via = step
+        return Carried(key[0], key[1], ids[-1], pred, pred_key[1], via, value >> 1, bool(value & 1))
+
+    def path(self, artifact_id: str, item: Carried | Key) -> tuple[str, ...]:
         """Artifact ids from the subject back to the origin."""
         return self.trace(artifact_id, item)[0]
 
-    def trace(self, artifact_id: str, item: Carried) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _step(self, node: str, key: Key, value: int) -> tuple[str, Key, str] | None:
+        """The neighbour, its key and the relation kind that gave ``node`` its shortest path for ``key``:
+        the first, in the order propagation tried them, one step shorter (None for an own license)."""
+        if value < 2:
+            return None
+        wanted = (value >> 1) - 1
+        state, artifacts = self.state, self.bom._artifacts
+        for rel in self.carrying.get(node, ()):
+            moves = self.moves(rel.kind, artifacts[rel.target].kind)
+            for pred_key, pred_value in state[rel.target].items():
+                if pred_value >> 1 == wanted:
+                    nexts = moves.get(pred_key)
+                    if nexts is None:
+                        nexts = moves[pred_key] = self.move(rel.kind, artifacts[rel.target].kind, pred_key)
+                    if key in nexts:
+                        return rel.target, pred_key, rel.kind
+        return None  # not reached: every propagated value has a neighbour one step shorter
+
+    def trace(self, artifact_id: str, item: Carried | Key) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The artifact ids from the subject back to the origin, and the relation kinds between them."""
+        key = self.key(item.license, item.channel) if isinstance(item, Carried) else item
         ids, kinds = [artifact_id], []
-        node, key = artifact_id, item.key
-        state = self.state
+        node = artifact_id
         while True:
-            current = state[node].get(key)
-            if current is None or current.pred is None or current.pred_channel is None or current.via is None:
+            value = self.state[node].get(key)
+            step = self._step(node, key, value) if value is not None else None
+            if step is None:
                 break
-            kinds.append(current.via)
-            node = current.pred
+            node, key, via = step
             ids.append(node)
-            key = (current.license, current.pred_channel)
+            kinds.append(via)
         return tuple(ids), tuple(kinds)
 
 
@@ -285,15 +317,15 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     for artifact in bom:
         declared = artifact.license if artifact.license is not None else artifact.concluded_license
         res = resolved[artifact.id] = resolve(declared, catalog, policy, cache)
-        state[artifact.id] = {
-            key(lic, "own"): Carried(lic, "own", artifact.id, None, None, None, 0, False) for lic in res.ids
-        }
+        state[artifact.id] = {key(lic, "own"): 0 for lic in res.ids}
 
     # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
-    carrying: dict[str, list[Relation]] = {}
+    carrying = result.carrying
     for node, rels in bom._out.items():
         kept = [r for r in rels if r.kind not in _SILENT]
         if kept:
+            if len(kept) > 1:
+                kept.sort(key=_tie_break)
             carrying[node] = kept
     pending = {node: len(rels) for node, rels in carrying.items()}
     queue = deque(sorted(i for i in state if i not in pending))
@@ -301,7 +333,7 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     incoming = bom._in
     while queue:
         node = queue.popleft()
-        _relax(result, node, carrying.get(node, ()))
+        _relax(result, node, carrying.get(node, ()), state[node])
         done.add(node)
         for rel in incoming.get(node, ()):
             if rel.kind in _SILENT:
@@ -313,54 +345,41 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     if (
         leftover
     ):  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
-        for _ in range(len(leftover) + 1):
+        for _ in range(len(leftover) + 2):
             changed = False
-            for node in leftover:
-                changed |= _relax(result, node, carrying.get(node, ()))
+            for node in leftover:  # recomputed whole, so ties resolve as in the acyclic case
+                fresh = {key(lic, "own"): 0 for lic in resolved[node].ids}
+                _relax(result, node, carrying.get(node, ()), fresh)
+                if fresh != state[node]:
+                    state[node] = fresh
+                    changed = True
             if not changed:
                 break
     return result
 
 
-def _relax(result: Propagation, node: str, relations: Iterable[Relation]) -> bool:
-    """Recompute what reaches ``node`` from the targets of its carrying relations; True if anything changed."""
+def _tie_break(rel: Relation) -> tuple[str, str]:
+    return (rel.target, rel.kind)
+
+
+def _relax(result: Propagation, node: str, relations: Iterable[Relation], mine: dict[Key, int]) -> None:
+    """Fill ``mine`` (what reaches ``node``) from the targets of its carrying relations, tried in
+    (target, kind) order; the first shortest path wins."""
     state, artifacts = result.state, result.bom._artifacts
-    mine = state[node]
-    changed = False
     for rel in relations:
         target, via = rel.target, rel.kind
-        moves = result.moves(via, artifacts[target].kind)
-        combined_hop = via in _COMBINING
-        for key, item in state[target].items():
+        target_kind = artifacts[target].kind
+        moves = result.moves(via, target_kind)
+        hop = 1 if via in _COMBINING else 0
+        for key, value in state[target].items():
             nexts = moves.get(key)
             if nexts is None:
-                nexts = moves[key] = result.move(via, artifacts[target].kind, key)
+                nexts = moves[key] = result.move(via, target_kind, key)
             if not nexts:
                 continue
-            length = item[6] + 1
+            candidate = (value | hop) + 2  # one step longer; combined if either is
+            length = candidate >> 1
             for next_key in nexts:
                 current = mine.get(next_key)
-                # own items (length 0, no pred) always win; otherwise shortest, then neighbour id, then kind
-                if current is None or (
-                    length < current[6]
-                    or (
-                        length == current[6]
-                        and current[3] is not None
-                        and (target, via) < (current[3], current[5])
-                    )
-                ):
-                    mine[next_key] = _new(
-                        Carried,
-                        (
-                            next_key[0],
-                            next_key[1],
-                            item[2],
-                            target,
-                            key[1],
-                            via,
-                            length,
-                            item[7] or combined_hop,
-                        ),
-                    )
-                    changed = True
-    return changed
+                if current is None or length < current >> 1:
+                    mine[next_key] = candidate

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiprov._gc import paused_gc
-from aiprov.analysis._propagate import Carried, Propagation, propagate
+from aiprov.analysis._propagate import Key, Propagation, propagate
 from aiprov.analysis.policy import DEFAULT_POLICY, Policy
 from aiprov.graph import AIBOM, Artifact, GraphWarning
 from aiprov.licenses.catalog import Catalog, default_catalog
@@ -112,7 +112,7 @@ class Finding:
         return self._render.path(self)  # type: ignore[no-any-return]
 
     def _path_length(self) -> int:
-        return len(self._path) if self._render is None else self._path.length + 1
+        return len(self._path) if self._render is None else self._render.length(self)  # type: ignore[no-any-return]
 
     def _values(self) -> tuple[Any, ...]:
         return (self.code, self.severity, self.subject, self.message, self.path, self.license, self.clause)
@@ -185,10 +185,10 @@ def _lazy_finding(
     license_id: str,
     clause: str | None,
     variant: str,
-    item: Carried,
+    key: Key,
     render: _Messages,
 ) -> Finding:
-    """A finding whose message (``variant``) and path (``item``'s) are rendered on demand."""
+    """A finding whose message (``variant``) and path (that of ``key`` at the subject) are rendered on demand."""
     finding = object.__new__(Finding)
     c, sv, sb, lc, cl, m, p, r = _FINDING_SET
     c(finding, code)
@@ -197,7 +197,7 @@ def _lazy_finding(
     lc(finding, license_id)
     cl(finding, clause)
     m(finding, variant)
-    p(finding, item)
+    p(finding, key)
     r(finding, render)
     return finding
 
@@ -243,11 +243,11 @@ class Report:
 _CHANNEL_RANK = {"own": 0, "derivation": 1, "output": 2, "link": 3, "data": 4}
 
 
-def _origin(prop: Propagation, subject: str, item: Carried) -> str:
+def _origin(prop: Propagation, subject: str, key: Key) -> str:
     """`` via a -kind-> b -kind-> c``: the chain that carried an inherited term, for messages."""
-    if item.channel == "own":
+    if key[1] == "own":
         return ""
-    ids, kinds = prop.trace(subject, item)
+    ids, kinds = prop.trace(subject, key)
     return " via " + " ".join([ids[0]] + [f"-{k}-> {n}" for k, n in zip(kinds, ids[1:], strict=False)])
 
 
@@ -264,21 +264,20 @@ class _Messages:
     def path(self, finding: Finding) -> tuple[str, ...]:
         return self.prop.trace(finding.subject, finding._path)[0]
 
+    def length(self, finding: Finding) -> int:
+        return (self.prop.state[finding.subject][finding._path] >> 1) + 1  # type: ignore[no-any-return]
+
     def message(self, finding: Finding) -> str:
         subject, item = finding.subject, finding._path
         artifact = self.prop.bom[subject]
-        terms = self.prop.terms(item.license)
+        terms = self.prop.terms(item[0])
         assert terms is not None
         origin = _origin(self.prop, subject, item)
         render: Any = getattr(self, "_" + finding._message.replace("-", "_"))
         return render(finding, artifact, item, terms, origin)  # type: ignore[no-any-return]
 
-    def data_note(self, item: Carried) -> str:
-        return (
-            f"; {_DATA_NOTE.format(mode=self.policy.data_terms_reach_models)}"
-            if item.channel == "data"
-            else ""
-        )
+    def data_note(self, item: Key) -> str:
+        return f"; {_DATA_NOTE.format(mode=self.policy.data_terms_reach_models)}" if item[1] == "data" else ""
 
     def _verdict(self, subject: str, terms: LicenseTerms) -> tuple[str, Verdict]:
         norm = self.prop.resolved[subject].normalized
@@ -287,16 +286,14 @@ class _Messages:
 
     # One method per kind of message; the check that raises it is named alike in _Checker.
     def _noncommercial(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+        self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
     ) -> str:
         return (
             f"{artifact.label} is used commercially, but {terms.cite('non_commercial')} "
             f"forbids commercial use{origin}{self.data_note(item)}"
         )
 
-    def _use_hit(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
-    ) -> str:
+    def _use_hit(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         hit = set(terms.use_restriction_categories) & self.use.restricted_categories()
         policy = f" (with {terms.use_policy})" if terms.use_policy else ""
         return (
@@ -304,18 +301,14 @@ class _Messages:
             f"the intended field ({self.use.field}){origin}"
         )
 
-    def _use_any(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
-    ) -> str:
+    def _use_any(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         policy = f" (with {terms.use_policy})" if terms.use_policy else ""
         return (
             f"{artifact.label} cannot be used for any purpose: {terms.cite('use_restrictions')}"
             f"{policy} restrict its use{origin}"
         )
 
-    def _threshold(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
-    ) -> str:
+    def _threshold(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         assert terms.threshold is not None
         actual, what = _threshold_figure(terms, self.use)
         if actual is None:
@@ -329,7 +322,7 @@ class _Messages:
         )
 
     def _attribution(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+        self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
     ) -> str:
         what = (
             f'display "{terms.attribution_text}"'
@@ -339,20 +332,18 @@ class _Messages:
         return f"{terms.cite('attribution')} requires attribution: {what}{origin}"
 
     def _no_derivatives(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+        self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
     ) -> str:
         return (
             f"{artifact.label} is an adaptation of {terms.id} material, which "
             f"{terms.cite('no_derivatives')} does not allow to be shared{origin}{self.data_note(item)}"
         )
 
-    def _naming(self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str) -> str:
+    def _naming(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         name = artifact.name or artifact.id
         return f'{name!r} must begin with "{terms.naming_prefix}" ({terms.cite("naming")}){origin}'
 
-    def _relicense(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
-    ) -> str:
+    def _relicense(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         expression, verdict = self._verdict(artifact.id, terms)
         if f.severity == "error":
             return f"{artifact.label} is declared {expression}, but inherits {terms.id}{origin}: {verdict.reason}"
@@ -361,9 +352,7 @@ class _Messages:
             f"aiprov cannot confirm the declared terms carry it: {verdict.reason}"
         )
 
-    def _copyleft(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
-    ) -> str:
+    def _copyleft(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         expression, verdict = self._verdict(artifact.id, terms)
         if f.severity == "error":
             return f"{artifact.label} ({expression}) combines {terms.id} code{origin}: {verdict.reason}"
@@ -373,7 +362,7 @@ class _Messages:
         )
 
     def _share_alike_data(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+        self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
     ) -> str:
         norm = self.prop.resolved[artifact.id].normalized
         declared = norm.expression if norm is not None and norm.expression else "no license"
@@ -384,7 +373,7 @@ class _Messages:
         )
 
     def _output_improve(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+        self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
     ) -> str:
         return (
             f"{artifact.label} was improved with outputs of a {terms.short_name or terms.id} model, which "
@@ -392,7 +381,7 @@ class _Messages:
         )
 
     def _output_competing(
-        self, f: Finding, artifact: Artifact, item: Carried, terms: LicenseTerms, origin: str
+        self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
     ) -> str:
         return (
             f"{artifact.label} was trained with outputs under {terms.short_name or terms.id}, whose "
@@ -469,7 +458,7 @@ class _Checker:
         code: str,
         severity: str,
         subject: str,
-        item: Carried,
+        item: Key,
         terms: LicenseTerms,
         term: str,
         variant: str,
@@ -487,7 +476,7 @@ class _Checker:
         code: str,
         verdict: Verdict,
         subject: str,
-        item: Carried,
+        item: Key,
         terms: LicenseTerms,
         term: str,
         variant: str,
@@ -512,22 +501,23 @@ class _Checker:
     def data_note(self) -> str:
         return _DATA_NOTE.format(mode=self.policy.data_terms_reach_models)
 
-    def grouped(self, artifact: Artifact) -> Iterator[tuple[Carried, LicenseTerms, bool]]:
-        """Each (license, channel) reaching the artifact, own first; the flag is True for the first
-        channel of each license (license-wide checks run once per license)."""
+    def grouped(self, artifact: Artifact) -> Iterator[tuple[Key, int, LicenseTerms, bool]]:
+        """Each (license, channel) reaching the artifact with its state value, own first; the flag is True
+        for the first channel of each license (license-wide checks run once per license)."""
         seen: set[str] = set()
         items = sorted(
-            self.prop.state[artifact.id].values(),
-            key=lambda c: (_CHANNEL_RANK[c.channel], c.length, c.license),
+            self.prop.state[artifact.id].items(),
+            key=lambda kv: (_CHANNEL_RANK[kv[0][1]], kv[1] >> 1, kv[0][0]),
         )
         terms_of = self.prop.terms
-        for item in items:
-            terms = terms_of(item.license)
+        for key, value in items:
+            license_id = key[0]
+            terms = terms_of(license_id)
             if terms is None:
                 continue
-            first = item.license not in seen
-            seen.add(item.license)
-            yield item, terms, first
+            first = license_id not in seen
+            seen.add(license_id)
+            yield key, value, terms, first
 
     # -- the checks ----------------------------------------------------------------------
     def run(self, warnings: list[GraphWarning]) -> list[Finding]:
@@ -546,8 +536,8 @@ class _Checker:
             self.declared(artifact)
             self.provenance(artifact)
             shipped = artifact.id not in incoming
-            for item, terms, first in self.grouped(artifact):
-                self.term_checks(artifact, item, terms, first=first, shipped=shipped)
+            for key, value, terms, first in self.grouped(artifact):
+                self.term_checks(artifact, key, terms, combined=bool(value & 1), first=first, shipped=shipped)
         return self.out
 
     def declared(self, artifact: Artifact) -> None:
@@ -652,12 +642,19 @@ class _Checker:
                 )
 
     def term_checks(
-        self, artifact: Artifact, item: Carried, terms: LicenseTerms, *, first: bool, shipped: bool
+        self,
+        artifact: Artifact,
+        item: Key,
+        terms: LicenseTerms,
+        *,
+        combined: bool,
+        first: bool,
+        shipped: bool,
     ) -> None:
         """``first``: the license's best channel here (license-wide checks run once). ``shipped``: nothing in
         the graph depends on the artifact; inherited notes (info, use warnings) are reported there and at
         the artifact that declares the license, not at every intermediate step."""
-        channel = item.channel
+        channel = item[1]
         subject = artifact.id
         own = channel == "own"
         data = channel == "data"
@@ -666,7 +663,9 @@ class _Checker:
         whole = own or channel == "derivation"
         notes = own or shipped
         if not first:
-            self.channel_checks(artifact, item, terms, own=own, data=data, output=output, modelish=modelish)
+            self.channel_checks(
+                artifact, item, terms, combined=combined, own=own, data=data, output=output, modelish=modelish
+            )
             return
 
         # non-commercial
@@ -705,7 +704,9 @@ class _Checker:
             elif actual > terms.threshold:
                 self.flag("mau-threshold", "error", subject, item, terms, "commercial_use", "threshold")
 
-        self.channel_checks(artifact, item, terms, own=own, data=data, output=output, modelish=modelish)
+        self.channel_checks(
+            artifact, item, terms, combined=combined, own=own, data=data, output=output, modelish=modelish
+        )
 
         # attribution duties (display texts and data credit) once made available
         if (
@@ -720,9 +721,10 @@ class _Checker:
     def channel_checks(
         self,
         artifact: Artifact,
-        item: Carried,
+        item: Key,
         terms: LicenseTerms,
         *,
+        combined: bool,
         own: bool,
         data: bool,
         output: bool,
@@ -731,7 +733,7 @@ class _Checker:
         """Checks that depend on how the license arrived (derivation, combination, data, outputs)."""
         if own:
             return
-        channel = item.channel
+        channel = item[1]
         # no-derivatives: being derived from ND material (not merely containing it)
         if terms.no_derivatives and channel in ("derivation", "data"):
             vias = self.prop.trace(artifact.id, item)[1]
@@ -750,27 +752,27 @@ class _Checker:
 
         if channel == "derivation" or (output and modelish):
             self.inherited(artifact, item, terms)
-        if channel == "link" or (channel == "derivation" and item.combined):
+        if channel == "link" or (channel == "derivation" and combined):
             self.copyleft(artifact, item, terms)
         if data:
             self.data_terms(artifact, item, terms)
         if output and modelish:
             self.outputs(artifact, item, terms)
 
-    def inherited(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
+    def inherited(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
         """Terms a derived artifact inherits: naming, relicensing."""
         subject = artifact.id
         naming_applies = (
             terms.naming_required
             and terms.naming_prefix
-            and (item.channel == "derivation" or "naming" in terms.output_restriction_categories)
+            and (item[1] == "derivation" or "naming" in terms.output_restriction_categories)
         )
         if naming_applies and artifact.kind in ("model", "weights") and self.use.made_available:
             assert terms.naming_prefix is not None
             name = artifact.name or artifact.id
             if not name.lower().startswith(terms.naming_prefix.lower()):
                 self.flag("naming-requirement", "error", subject, item, terms, "naming", "naming")
-        if item.channel != "derivation":
+        if item[1] != "derivation":
             return
         resolved = self.prop.resolved[subject]
         norm = resolved.normalized
@@ -791,7 +793,7 @@ class _Checker:
             "relicense",
         )
 
-    def copyleft(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
+    def copyleft(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
         """Combined code: a copyleft part binds the whole; a copyleft whole must take in every part."""
         resolved = self.prop.resolved[artifact.id]
         norm = resolved.normalized
@@ -817,7 +819,7 @@ class _Checker:
             "copyleft",
         )
 
-    def data_terms(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
+    def data_terms(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
         if terms.copyleft != "share-alike" or terms.copyleft_scope == "database":
             return  # a model is not a derivative database (ODbL / ODC-By: a Produced Work at most)
         if terms.id in self.prop.resolved[artifact.id].ids:
@@ -827,7 +829,7 @@ class _Checker:
             return
         self.flag("share-alike", severity, artifact.id, item, terms, "copyleft", "share-alike-data")
 
-    def outputs(self, artifact: Artifact, item: Carried, terms: LicenseTerms) -> None:
+    def outputs(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
         cats = terms.output_restriction_categories
         if "improve-other-models" in cats:
             state = self.prop.state[artifact.id]

@@ -410,6 +410,9 @@ class _Checker:
         self._verdicts: dict[tuple[str, str], Verdict] = {}
         self._clauses: dict[tuple[str, str], str | None] = {}
         self.messages = _Messages(prop, self._verdicts)
+        self._plan: list[tuple[str, str, str | None, str]] = []
+        #: license id -> which facts of the artifact itself its checks read (None: none)
+        self._reads: dict[str, tuple[bool, bool, bool] | None] = {}
         self._data_severity = {s: self._severity_for_data(s) for s in SEVERITIES}
 
     def compatible(self, outbound: str, inbound: str) -> Verdict:
@@ -464,12 +467,8 @@ class _Checker:
         variant: str,
     ) -> None:
         """A finding about a term that reached ``subject`` as ``item``; its message is ``_Messages``'s
-        method for ``variant``, rendered when read."""
-        self.out.append(
-            _lazy_finding(
-                code, severity, subject, terms.id, self.clause(terms, term), variant, item, self.messages
-            )
-        )
+        method for ``variant``, rendered when read. Recorded in the plan being made (see :meth:`run`)."""
+        self._plan.append((code, severity, self.clause(terms, term), variant))
 
     def judge(
         self,
@@ -521,8 +520,14 @@ class _Checker:
 
     # -- the checks ----------------------------------------------------------------------
     def run(self, warnings: list[GraphWarning]) -> list[Finding]:
+        """All findings. The checks of one (license, channel) at one artifact depend on few things: the
+        key, the path's combined flag, whether it is the license's first channel there, whether the
+        artifact is shipped, its kind, its declared license, and for a few licenses its name, path or
+        family. Those are the plan's signature; each plan is made once and reused (a million artifacts
+        share a few thousand plans)."""
+        out = self.out
         for warning in warnings:
-            self.out.append(
+            out.append(
                 Finding(
                     code=warning.code,
                     severity="warning",
@@ -531,14 +536,65 @@ class _Checker:
                     path=(warning.subject,),
                 )
             )
-        incoming = self.bom._in
+        incoming, resolved, messages = self.bom._in, self.prop.resolved, self.messages
+        plans: dict[tuple[Any, ...], tuple[tuple[str, str, str | None, str], ...]] = {}
         for artifact in self.bom:
+            subject = artifact.id
             self.declared(artifact)
             self.provenance(artifact)
-            shipped = artifact.id not in incoming
+            shipped = subject not in incoming
+            res_id = id(resolved[subject])  # Resolved values are shared per declared text
             for key, value, terms, first in self.grouped(artifact):
-                self.term_checks(artifact, key, terms, combined=bool(value & 1), first=first, shipped=shipped)
-        return self.out
+                combined = value & 1
+                signature = (
+                    key,
+                    combined,
+                    first,
+                    shipped,
+                    artifact.kind,
+                    res_id,
+                    self._own_facts(artifact, key, terms),
+                )
+                plan = plans.get(signature)
+                if plan is None:
+                    self._plan = []
+                    self.term_checks(
+                        artifact, key, terms, combined=bool(combined), first=first, shipped=shipped
+                    )
+                    plan = plans[signature] = tuple(self._plan)
+                license_id = terms.id
+                for code, severity, clause, variant in plan:
+                    out.append(
+                        _lazy_finding(code, severity, subject, license_id, clause, variant, key, messages)
+                    )
+        return out
+
+    def _own_facts(self, artifact: Artifact, key: Key, terms: LicenseTerms) -> tuple[bool, ...] | None:
+        """The facts about the artifact itself that the checks of ``terms`` read: whether its name meets the
+        naming duty, whether its path is more than containment (no-derivatives), whether it is of the
+        license's own family (output restrictions)."""
+        reads = self._reads.get(terms.id, False)
+        if reads is False:
+            reads = self._reads[terms.id] = (
+                bool(terms.naming_required and terms.naming_prefix),
+                bool(terms.no_derivatives),
+                "improve-other-models" in terms.output_restriction_categories,
+            )
+            if not any(reads):
+                reads = self._reads[terms.id] = None
+        if reads is None:
+            return None
+        naming, no_derivatives, family = reads
+        facts = []
+        if naming:
+            assert terms.naming_prefix is not None
+            facts.append((artifact.name or artifact.id).lower().startswith(terms.naming_prefix.lower()))
+        if no_derivatives and key[1] in ("derivation", "data"):
+            facts.append(any(v != "contains" for v in self.prop.trace(artifact.id, key)[1]))
+        if family:
+            state = self.prop.state[artifact.id]
+            facts.append((terms.id, "own") in state or (terms.id, "derivation") in state)
+        return tuple(facts)
 
     def declared(self, artifact: Artifact) -> None:
         res = self.prop.resolved[artifact.id]

@@ -8,6 +8,7 @@ raised; :func:`check` sorts them so that two runs give byte-identical output.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -519,15 +520,15 @@ class _Checker:
             yield key, value, terms, first
 
     # -- the checks ----------------------------------------------------------------------
-    def run(self, warnings: list[GraphWarning]) -> list[Finding]:
+    def run(self, warnings: list[GraphWarning]) -> dict[str, list[Finding]]:
         """All findings. The checks of one (license, channel) at one artifact depend on few things: the
         key, the path's combined flag, whether it is the license's first channel there, whether the
         artifact is shipped, its kind, its declared license, and for a few licenses its name, path or
         family. Those are the plan's signature; each plan is made once and reused (a million artifacts
-        share a few thousand plans)."""
-        out = self.out
+        share a few thousand plans). Returned per subject, in graph order."""
+        early: dict[str, list[Finding]] = {}
         for warning in warnings:
-            out.append(
+            early.setdefault(warning.subject, []).append(
                 Finding(
                     code=warning.code,
                     severity="warning",
@@ -536,10 +537,12 @@ class _Checker:
                     path=(warning.subject,),
                 )
             )
+        groups: dict[str, list[Finding]] = {}
         incoming, resolved, messages = self.bom._in, self.prop.resolved, self.messages
         plans: dict[tuple[Any, ...], tuple[tuple[str, str, str | None, str], ...]] = {}
         for artifact in self.bom:
             subject = artifact.id
+            out = self.out = early.pop(subject, [])
             self.declared(artifact)
             self.provenance(artifact)
             shipped = subject not in incoming
@@ -567,7 +570,11 @@ class _Checker:
                     out.append(
                         _lazy_finding(code, severity, subject, license_id, clause, variant, key, messages)
                     )
-        return out
+            if out:
+                groups[subject] = out
+        for subject, found in early.items():  # not reached: warnings are about artifacts of the graph
+            groups.setdefault(subject, []).extend(found)
+        return groups
 
     def _own_facts(self, artifact: Artifact, key: Key, terms: LicenseTerms) -> tuple[bool, ...] | None:
         """The facts about the artifact itself that the checks of ``terms`` read: whether its name meets the
@@ -919,13 +926,27 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
     with paused_gc():
         warnings = bom.validate()
         prop = propagate(bom, catalog, policy)
-        raw = _Checker(prop).run(warnings)
-        findings, waived = _apply_waivers(_dedupe(raw), policy)
+        groups = _Checker(prop).run(warnings)
+        expired: dict[str, list[Finding]] = {}
+        for finding in _expired(policy):
+            expired.setdefault(finding.subject, []).append(finding)
+        # Sorted by (severity, subject, code, license, ...): each subject's findings are deduplicated
+        # and sorted on their own, then dealt out by severity in subject order.
+        by_rank: tuple[list[Finding], ...] = ([], [], [])
+        waived: list[Finding] = []
+        for subject in sorted(groups.keys() | expired.keys()):
+            kept, dropped = _apply_waivers(_dedupe(groups.get(subject, [])), policy)
+            kept.extend(expired.get(subject, ()))
+            if len(kept) > 1:
+                kept.sort(key=Finding.sort_key)
+            for finding in kept:
+                by_rank[_RANK[finding.severity]].append(finding)
+            waived.extend(dropped)
         return Report(
-            findings=tuple(sorted(findings, key=Finding.sort_key)),
+            findings=tuple(itertools.chain(*by_rank)),
             policy=policy,
             artifacts=len(bom),
-            relations=len(bom.relations),
+            relations=bom.relation_count,
             waived=tuple(sorted(waived, key=Finding.sort_key)),
         )
 
@@ -958,9 +979,16 @@ def _apply_waivers(findings: list[Finding], policy: Policy) -> tuple[list[Findin
             waived.append(f)
         else:
             kept.append(f)
+    return kept, waived
+
+
+def _expired(policy: Policy) -> list[Finding]:
+    """A ``waiver-expired`` finding for each waiver past its date."""
+    today = policy.as_of()
+    found = []
     for w in policy.waivers:
         if not w.active(today):
-            kept.append(
+            found.append(
                 Finding(
                     code="waiver-expired",
                     severity="warning",
@@ -970,4 +998,4 @@ def _apply_waivers(findings: list[Finding], policy: Policy) -> tuple[list[Findin
                     path=(w.subject,),
                 )
             )
-    return kept, waived
+    return found

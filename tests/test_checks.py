@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
+
+import aiprov
 from aiprov.analysis import Policy, check
+from aiprov.analysis.checks import Finding
 
 from .builders import chain, has
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 def test_license_missing() -> None:
@@ -318,3 +325,19 @@ def test_every_code_is_documented() -> None:
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "findings.md").read_text()
     assert [c for c in CODES if f"`{c}`" not in text] == []
+
+
+def test_findings_are_immutable_values() -> None:
+    """Findings about inherited terms render their message and path when read; they still behave as
+    plain values: equal to the same finding built by hand, hashable, immutable."""
+    bom = aiprov.load(EXAMPLES / "chat-product" / "aibom.yaml")
+    report = check(bom, Policy())
+    inherited = [f for f in report.findings if len(f.path) > 1]
+    assert inherited
+    for f in report.findings:
+        twin = Finding(**f.to_dict() | {"path": tuple(f.path)})
+        assert twin == f and hash(twin) == hash(f)
+        assert f.code in repr(f)
+    with pytest.raises(AttributeError):
+        inherited[0].message = "changed"  # type: ignore[misc]
+    assert len({*report.findings}) == len(report.findings)

@@ -84,6 +84,7 @@ def test_graph_refuses_bad_structure() -> None:
     with pytest.raises(aiprov.GraphError, match="unknown relation type"):
         bom.relate("a", "finetuned", "b")
     bom.relate("a", "fine_tuned_from", "b")
+    assert bom.validate() == []  # kept until the graph changes
     bom.relate("b", "merged_from", "a")
     with pytest.raises(aiprov.GraphError, match="derivation cycle"):
         bom.validate()
@@ -94,3 +95,39 @@ def test_frozen_graph_refuses_changes() -> None:
     bom = aiprov.AIBOM([aiprov.Artifact(id="a", kind="model")]).freeze()
     with pytest.raises(aiprov.GraphError, match="frozen"):
         bom.add(aiprov.Artifact(id="b", kind="model"))
+
+
+@given(graphs())
+def test_json_manifests_read_alike_in_any_layout(bom: aiprov.AIBOM) -> None:
+    """Large JSON manifests are read one entry at a time; any layout (indentation, key order, relations
+    before artifacts, a repeated key) reads as json.loads would."""
+    data = manifest.to_dict(bom)
+    reordered = dict(reversed(list(data.items())))
+    texts = [
+        json.dumps(data),
+        json.dumps(data, indent=2),
+        json.dumps(data, separators=(",", ":")),
+        json.dumps(reordered, indent="\t"),
+        '{"artifacts": [{"id": "dropped", "kind": "code"}], ' + json.dumps(data)[1:],  # the last key wins
+    ]
+    for text in texts:
+        assert manifest.loads(text, "m.json") == bom
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"aibom": 1, "artifacts": [{"id": "a", "kind": "model"},]}', "line 1, column 57"),
+        ('{"aibom": 1,\n "artifacts": [{"id": "a", "kind": "robot"}]}', "artifacts/0/kind"),
+        ('{"artifacts": [{"id": "a", "kind": "model"}], "aibom": 2}', "aibom"),
+        (
+            '{"aibom": 1, "artifacts": [{"id": "a", "kind": "model"}, {"id": "a", "kind": "code"}]}',
+            "artifacts/1/id",
+        ),
+    ],
+)
+def test_json_manifest_errors_name_the_place(text: str, where: str) -> None:
+    with pytest.raises(aiprov.ParseError) as info:
+        manifest.loads(text, "m.json")
+    assert info.value.source == "m.json"
+    assert where in str(info.value)

@@ -148,6 +148,21 @@ def test_self_training_cycle_through_generated_data_terminates() -> None:
     assert report.artifacts == 2
 
 
+def test_dependency_cycle_keeps_shortest_paths() -> None:
+    """Code linked in a cycle (allowed outside derivations) still gets shortest, consistent paths."""
+    bom = chain(
+        ("a", "code", "MIT"),
+        ("b", "code", "MIT"),
+        ("c", "code", "GPL-3.0-only"),
+        relations=(("a", "depends_on", "b"), ("b", "depends_on", "c"), ("c", "depends_on", "a")),
+    )
+    prop = propagate(bom, default_catalog(), Policy())
+    gpl = {c.license: c for c in prop.items("a")}["GPL-3.0-only"]
+    assert (gpl.channel, gpl.length, gpl.pred, gpl.origin, gpl.combined) == ("link", 2, "b", "c", True)
+    assert prop.path("a", gpl) == ("a", "b", "c")
+    assert has(bom, "copyleft-conflict", "a").path == ("a", "b", "c")
+
+
 # -- laws --------------------------------------------------------------------------------
 def _obligation_keys(bom: AIBOM) -> set[tuple[str, str, str]]:
     return {(o.subject, o.action, o.license) for o in obligations(bom, Policy()).obligations}
@@ -216,6 +231,21 @@ def test_order_independence_at_size(bom: AIBOM, rnd: object) -> None:
     rnd.shuffle(arts)
     rnd.shuffle(rels)
     assert check(bom).to_dict() == check(AIBOM(arts, rels)).to_dict()
+
+
+@given(graphs(max_artifacts=14))
+def test_every_path_is_a_chain_of_relations_as_long_as_its_item(bom: AIBOM) -> None:
+    """Paths are not stored but found again: each must follow real relations, start at the subject,
+    end at the origin, and be exactly as long as propagation measured."""
+    prop = propagate(bom, default_catalog(), Policy())
+    edges = {(r.source, r.kind, r.target) for r in bom.relations}
+    for artifact in bom:
+        for item in prop.items(artifact.id):
+            ids, kinds = prop.trace(artifact.id, item)
+            assert ids[0] == artifact.id and ids[-1] == item.origin
+            assert len(ids) == item.length + 1 == len(kinds) + 1
+            assert all((a, k, b) in edges for a, k, b in zip(ids, kinds, ids[1:], strict=False))
+            assert item.pred == (ids[1] if len(ids) > 1 else None)
 
 
 @given(graphs())

@@ -375,11 +375,9 @@ def _relax(result: Propagation, node: str, relations: Iterable[Relation], mine: 
             nexts = moves.get(key)
             if nexts is None:
                 nexts = moves[key] = result.move(via, target_kind, key)
-            if not nexts:
-                continue
             candidate = (value | hop) + 2  # one step longer; combined if either is
-            length = candidate >> 1
             for next_key in nexts:
                 current = mine.get(next_key)
-                if current is None or length < current >> 1:
+                # shorter wins: 2L + c < 2L' exactly when L < L' (c is 0 or 1)
+                if current is None or candidate < current & -2:
                     mine[next_key] = candidate

@@ -69,6 +69,9 @@ class Finding:
     subject: str
     license: str | None
     clause: str | None
+    _message: str  # the message, or for a lazy finding the name of its _Messages method
+    _path: Any  # the path, or for a lazy finding the (license, channel) key at the subject
+    _render: _Messages | None
 
     def __init__(
         self,
@@ -102,18 +105,18 @@ class Finding:
     @property
     def message(self) -> str:
         if self._render is None:
-            return self._message  # type: ignore[no-any-return]
-        return self._render.message(self)  # type: ignore[no-any-return]
+            return self._message
+        return self._render.message(self)
 
     @property
     def path(self) -> tuple[str, ...]:
         """Artifact ids from the subject back to the origin of the term."""
         if self._render is None:
             return self._path  # type: ignore[no-any-return]
-        return self._render.path(self)  # type: ignore[no-any-return]
+        return self._render.path(self)
 
     def _path_length(self) -> int:
-        return len(self._path) if self._render is None else self._render.length(self)  # type: ignore[no-any-return]
+        return len(self._path) if self._render is None else self._render.length(self)
 
     def _values(self) -> tuple[Any, ...]:
         return (self.code, self.severity, self.subject, self.message, self.path, self.license, self.clause)
@@ -266,7 +269,7 @@ class _Messages:
         return self.prop.trace(finding.subject, finding._path)[0]
 
     def length(self, finding: Finding) -> int:
-        return (self.prop.state[finding.subject][finding._path] >> 1) + 1  # type: ignore[no-any-return]
+        return (self.prop.state[finding.subject][finding._path] >> 1) + 1
 
     def message(self, finding: Finding) -> str:
         subject, item = finding.subject, finding._path
@@ -580,15 +583,14 @@ class _Checker:
         """The facts about the artifact itself that the checks of ``terms`` read: whether its name meets the
         naming duty, whether its path is more than containment (no-derivatives), whether it is of the
         license's own family (output restrictions)."""
-        reads = self._reads.get(terms.id, False)
-        if reads is False:
-            reads = self._reads[terms.id] = (
+        if terms.id not in self._reads:
+            needed = (
                 bool(terms.naming_required and terms.naming_prefix),
                 bool(terms.no_derivatives),
                 "improve-other-models" in terms.output_restriction_categories,
             )
-            if not any(reads):
-                reads = self._reads[terms.id] = None
+            self._reads[terms.id] = needed if any(needed) else None
+        reads = self._reads[terms.id]
         if reads is None:
             return None
         naming, no_derivatives, family = reads

@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -300,6 +300,13 @@ class _Reader:
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _skip(text: str, pos: int) -> int:
+    """The position after any JSON whitespace at ``pos``."""
+    match = _SPACE.match(text, pos)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
 class _Irregular(Exception):
     """The streaming reader met something it leaves to the full parser (which names the error)."""
 
@@ -309,26 +316,31 @@ def _stream_json(text: str, reader: _Reader) -> AIBOM:
     manifest never exists whole (at a million artifacts it is larger than the graph). Anything
     unusual (bad JSON, relations before artifacts, a repeated key, any error) raises
     :class:`_Irregular`, and the caller reads the text the ordinary way instead."""
-    scan = json.JSONDecoder().scan_once
-    skip = _SPACE.match
+    scan: Any = cast(Any, json.JSONDecoder()).scan_once  # the C scanner json.loads itself uses
+    scanstring: Any = cast(Any, json.decoder).scanstring
+    skip = _skip
     bom = AIBOM()
     top: dict[str, Any] = {}
+    end = 0
 
     def elements(pos: int) -> Iterator[Any]:
         nonlocal end
-        pos = skip(text, pos + 1).end()
+        pos = skip(text, pos + 1)
         if text.startswith("]", pos):
             end = pos + 1
             return
         while True:
-            value, pos = scan(text, pos)
+            try:
+                value, pos = scan(text, pos)
+            except StopIteration:  # not a JSON value here
+                raise _Irregular from None
             yield value
             if text.startswith(", ", pos):  # json.dumps' own separator
                 pos += 2
                 continue
-            pos = skip(text, pos).end()
+            pos = skip(text, pos)
             if text.startswith(",", pos):
-                pos = skip(text, pos + 1).end()
+                pos = skip(text, pos + 1)
             elif text.startswith("]", pos):
                 end = pos + 1
                 return
@@ -336,18 +348,18 @@ def _stream_json(text: str, reader: _Reader) -> AIBOM:
                 raise _Irregular
 
     try:
-        pos = skip(text, 0).end()
+        pos = skip(text, 0)
         if not text.startswith("{", pos):
             raise _Irregular
-        pos = skip(text, pos + 1).end()
+        pos = skip(text, pos + 1)
         while not text.startswith("}", pos):
             if not text.startswith('"', pos):
                 raise _Irregular
-            key, pos = json.decoder.scanstring(text, pos + 1)
-            pos = skip(text, pos).end()
+            key, pos = scanstring(text, pos + 1)
+            pos = skip(text, pos)
             if key in top or not text.startswith(":", pos):
                 raise _Irregular
-            pos = skip(text, pos + 1).end()
+            pos = skip(text, pos + 1)
             end = pos
             if key == "artifacts" and "relations" not in top and text.startswith("[", pos):
                 reader.add_artifacts(bom, elements(pos))
@@ -355,14 +367,16 @@ def _stream_json(text: str, reader: _Reader) -> AIBOM:
             elif key == "relations" and "artifacts" in top and text.startswith("[", pos):
                 reader.add_relations(bom, elements(pos))
                 top[key] = []
+            elif key in ("artifacts", "relations"):
+                raise _Irregular  # another layout: leave it to the ordinary reader
             else:
                 top[key], end = scan(text, pos)
-            pos = skip(text, end).end()
+            pos = skip(text, end)
             if text.startswith(",", pos):
-                pos = skip(text, pos + 1).end()
+                pos = skip(text, pos + 1)
             elif not text.startswith("}", pos):
                 raise _Irregular
-        if skip(text, pos + 1).end() != len(text) or ("relations" in top and "artifacts" not in top):
+        if skip(text, pos + 1) != len(text):
             raise _Irregular
         reader.head(top)
         return reader.finish(bom, top)

@@ -101,6 +101,7 @@ class Propagation:
         self._keys: dict[Key, Key] = {}
         #: (relation kind, target kind) -> {key reaching the target: keys it becomes at the source}
         self._moves: dict[tuple[str, str], dict[Key, tuple[Key, ...]]] = {}
+        self._inverse: dict[tuple[str, str], dict[Key, tuple[Key, ...]]] = {}
         #: artifact id -> its relations that carry terms, sorted by (target, kind): the tie-break order
         self.carrying: dict[str, list[Relation]] = {}
 
@@ -159,15 +160,27 @@ class Propagation:
         wanted = (value >> 1) - 1
         state, artifacts = self.state, self.bom._artifacts
         for rel in self.carrying.get(node, ()):
-            moves = self.moves(rel.kind, artifacts[rel.target].kind)
-            for pred_key, pred_value in state[rel.target].items():
-                if pred_value >> 1 == wanted:
-                    nexts = moves.get(pred_key)
-                    if nexts is None:
-                        nexts = moves[pred_key] = self.move(rel.kind, artifacts[rel.target].kind, pred_key)
-                    if key in nexts:
-                        return rel.target, pred_key, rel.kind
+            target_state = state[rel.target]
+            sources = self._sources(rel.kind, artifacts[rel.target].kind).get(key, ())
+            found = [k for k in sources if (v := target_state.get(k)) is not None and v >> 1 == wanted]
+            if len(found) == 1:
+                return rel.target, found[0], rel.kind
+            if found:  # several: the first in the order propagation met them
+                first = next(k for k in target_state if k in found)
+                return rel.target, first, rel.kind
         return None  # not reached: every propagated value has a neighbour one step shorter
+
+    def _sources(self, kind: str, target_kind: str) -> dict[Key, tuple[Key, ...]]:
+        """The inverse of :meth:`moves`: for a key at the source, the target keys that become it. Complete
+        once propagation has run, since it tried every key of every target."""
+        found = self._inverse.get((kind, target_kind))
+        if found is None:
+            inverse: dict[Key, list[Key]] = {}
+            for before, afters in self.moves(kind, target_kind).items():
+                for after in afters:
+                    inverse.setdefault(after, []).append(before)
+            found = self._inverse[(kind, target_kind)] = {k: tuple(v) for k, v in inverse.items()}
+        return found
 
     def trace(self, artifact_id: str, item: Carried | Key) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The artifact ids from the subject back to the origin, and the relation kinds between them."""

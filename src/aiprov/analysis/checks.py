@@ -145,12 +145,16 @@ class Finding:
         return (_RANK[self.severity], self.subject, self.code, "", self.path, self.message)
 
     def to_dict(self) -> dict[str, Any]:
+        if self._render is None:
+            message, path = self._message, self._path
+        else:
+            message, path = self._render.render(self)
         return {
             "code": self.code,
             "severity": self.severity,
             "subject": self.subject,
-            "message": self.message,
-            "path": list(self.path),
+            "message": message,
+            "path": list(path),
             "license": self.license,
             "clause": self.clause,
         }
@@ -247,11 +251,8 @@ class Report:
 _CHANNEL_RANK = {"own": 0, "derivation": 1, "output": 2, "link": 3, "data": 4}
 
 
-def _origin(prop: Propagation, subject: str, key: Key) -> str:
+def _chain_text(ids: tuple[str, ...], kinds: tuple[str, ...]) -> str:
     """`` via a -kind-> b -kind-> c``: the chain that carried an inherited term, for messages."""
-    if key[1] == "own":
-        return ""
-    ids, kinds = prop.trace(subject, key)
     return " via " + " ".join([ids[0]] + [f"-{k}-> {n}" for k, n in zip(kinds, ids[1:], strict=False)])
 
 
@@ -272,13 +273,18 @@ class _Messages:
         return (self.prop.state[finding.subject][finding._path] >> 1) + 1
 
     def message(self, finding: Finding) -> str:
+        return self.render(finding)[0]
+
+    def render(self, finding: Finding) -> tuple[str, tuple[str, ...]]:
+        """The message and the path, from one walk of the path."""
         subject, item = finding.subject, finding._path
         artifact = self.prop.bom[subject]
         terms = self.prop.terms(item[0])
         assert terms is not None
-        origin = _origin(self.prop, subject, item)
-        render: Any = getattr(self, "_" + finding._message.replace("-", "_"))
-        return render(finding, artifact, item, terms, origin)  # type: ignore[no-any-return]
+        ids, kinds = self.prop.trace(subject, item)
+        origin = _chain_text(ids, kinds) if item[1] != "own" else ""
+        write: Any = getattr(self, "_" + finding._message.replace("-", "_"))
+        return write(finding, artifact, item, terms, origin), ids
 
     def data_note(self, item: Key) -> str:
         return f"; {_DATA_NOTE.format(mode=self.policy.data_terms_reach_models)}" if item[1] == "data" else ""

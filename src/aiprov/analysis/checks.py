@@ -119,7 +119,11 @@ class Finding:
         return len(self._path) if self._render is None else self._render.length(self)
 
     def _values(self) -> tuple[Any, ...]:
-        return (self.code, self.severity, self.subject, self.message, self.path, self.license, self.clause)
+        if self._render is None:
+            message, path = self._message, self._path
+        else:
+            message, path = self._render.render(self)  # one walk of the path for both
+        return (self.code, self.severity, self.subject, message, path, self.license, self.clause)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
@@ -145,18 +149,15 @@ class Finding:
         return (_RANK[self.severity], self.subject, self.code, "", self.path, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        if self._render is None:
-            message, path = self._message, self._path
-        else:
-            message, path = self._render.render(self)
+        code, severity, subject, message, path, license_id, clause = self._values()
         return {
-            "code": self.code,
-            "severity": self.severity,
-            "subject": self.subject,
+            "code": code,
+            "severity": severity,
+            "subject": subject,
             "message": message,
             "path": list(path),
-            "license": self.license,
-            "clause": self.clause,
+            "license": license_id,
+            "clause": clause,
         }
 
 
@@ -506,9 +507,6 @@ class _Checker:
 
     def data_severity(self, normal: str) -> str | None:
         return self._data_severity[normal]
-
-    def data_note(self) -> str:
-        return _DATA_NOTE.format(mode=self.policy.data_terms_reach_models)
 
     def grouped(self, artifact: Artifact) -> Iterator[tuple[Key, int, LicenseTerms, bool]]:
         """Each (license, channel) reaching the artifact with its state value, own first; the flag is True

@@ -28,6 +28,7 @@ import yaml
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
 from aiprov.graph import (
+    _ARTIFACT_FIELDS,
     _EMPTY,
     AIBOM,
     ARTIFACT_KINDS,
@@ -43,19 +44,7 @@ __all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "write"]
 
 #: YAML is slow to parse; past this size use the JSON form of the manifest.
 MAX_YAML_BYTES = 16 * 1024 * 1024
-_ARTIFACT_KEYS = (
-    "id",
-    "kind",
-    "name",
-    "version",
-    "supplier",
-    "license",
-    "concluded_license",
-    "purl",
-    "source",
-    "hashes",
-    "properties",
-)
+_ARTIFACT_KEYS = _ARTIFACT_FIELDS  # the manifest's artifact keys are the Artifact's fields
 _RELATION_KEYS = ("from", "type", "to", "properties")
 _ARTIFACT_KEYSET = frozenset(_ARTIFACT_KEYS)
 _RELATION_KEYSET = frozenset(_RELATION_KEYS)

@@ -9,9 +9,9 @@ raised; :func:`check` sorts them so that two runs give byte-identical output.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from aiprov._gc import paused_gc
 from aiprov.analysis._propagate import Key, Propagation, propagate
@@ -54,7 +54,13 @@ _DATA_NOTE = (
 )
 
 
-class Finding:
+class _FindingSlots:
+    """The storage of a :class:`Finding` (shared with :class:`_LazyFinding`, which builds them)."""
+
+    __slots__ = ("_message", "_path", "_render", "clause", "code", "license", "severity", "subject")
+
+
+class Finding(_FindingSlots):
     """One judgement about one artifact: immutable, compared and hashed by value.
 
     A check over a large graph yields millions of findings, so those about inherited terms are
@@ -62,7 +68,7 @@ class Finding:
     the check kept), never stored. Values are the same either way.
     """
 
-    __slots__ = ("_message", "_path", "_render", "clause", "code", "license", "severity", "subject")
+    __slots__ = ()
 
     code: str
     severity: str
@@ -181,34 +187,38 @@ def _finding(
     )
 
 
-_FINDING_SET = tuple(
-    getattr(Finding, name).__set__
-    for name in ("code", "severity", "subject", "license", "clause", "_message", "_path", "_render")
-)
+class _LazyFinding(_FindingSlots):
+    """Builds a finding whose message (``variant``) and path (that of ``key`` at the subject) are
+    rendered on demand: it fills the slots with plain stores, then becomes a :class:`Finding` (same
+    layout), which refuses any later change. Three times cheaper than setting each slot through
+    ``object.__setattr__``, for the millions a large check makes."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        code: str,
+        severity: str,
+        subject: str,
+        license_id: str,
+        clause: str | None,
+        variant: str,
+        key: Key,
+        render: _Messages,
+    ) -> None:
+        self.code = code
+        self.severity = severity
+        self.subject = subject
+        self.license = license_id
+        self.clause = clause
+        self._message = variant
+        self._path = key
+        self._render = render
+        self.__class__ = Finding  # type: ignore[assignment]
 
 
-def _lazy_finding(
-    code: str,
-    severity: str,
-    subject: str,
-    license_id: str,
-    clause: str | None,
-    variant: str,
-    key: Key,
-    render: _Messages,
-) -> Finding:
-    """A finding whose message (``variant``) and path (that of ``key`` at the subject) are rendered on demand."""
-    finding = object.__new__(Finding)
-    c, sv, sb, lc, cl, m, p, r = _FINDING_SET
-    c(finding, code)
-    sv(finding, severity)
-    sb(finding, subject)
-    lc(finding, license_id)
-    cl(finding, clause)
-    m(finding, variant)
-    p(finding, key)
-    r(finding, render)
-    return finding
+#: ``_LazyFinding(...)``, typed as what it returns: a Finding.
+_lazy_finding = cast("Callable[[str, str, str, str, str | None, str, Key, _Messages], Finding]", _LazyFinding)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -411,6 +421,25 @@ def _threshold_figure(terms: LicenseTerms, use: Any) -> tuple[float | None, str]
     return None, counted or "units"
 
 
+#: One way a finding can come: its clause, its message variant, and the (license, channel) it reached by.
+_Choice = tuple[str | None, str, Key]
+#: A finding of a plan: code, severity, license, and its choices (several when channels give it alike).
+_Entry = tuple[str, str, str, tuple[_Choice, ...]]
+#: The findings of a plan, per severity (error, warning, info), each in (code, license) order.
+_Plan = tuple[tuple[_Entry, ...], tuple[_Entry, ...], tuple[_Entry, ...]]
+
+
+class _Template:
+    """For one set of keys at one kind of artifact: what else its plans read, and the plans made."""
+
+    __slots__ = ("combined", "own", "plans")
+
+    def __init__(self, combined: tuple[Key, ...], own: tuple[tuple[Key, LicenseTerms], ...]) -> None:
+        self.combined = combined  # derivation keys whose combined flag the checks read
+        self.own = own  # keys whose license reads facts of the artifact itself
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
+
+
 class _Checker:
     def __init__(self, prop: Propagation) -> None:
         self.prop = prop
@@ -422,6 +451,8 @@ class _Checker:
         self._clauses: dict[tuple[str, str], str | None] = {}
         self.messages = _Messages(prop, self._verdicts)
         self._plan: list[tuple[str, str, str | None, str]] = []
+        #: signature of one (license, channel) at one artifact -> its findings (see _plan_for)
+        self._plans: dict[tuple[Any, ...], tuple[tuple[str, str, str | None, str], ...]] = {}
         #: license id -> which facts of the artifact itself its checks read (None: none)
         self._reads: dict[str, tuple[bool, bool, bool] | None] = {}
         self._data_severity = {s: self._severity_for_data(s) for s in SEVERITIES}
@@ -527,12 +558,17 @@ class _Checker:
             yield key, value, terms, first
 
     # -- the checks ----------------------------------------------------------------------
-    def run(self, warnings: list[GraphWarning]) -> dict[str, list[Finding]]:
-        """All findings. The checks of one (license, channel) at one artifact depend on few things: the
-        key, the path's combined flag, whether it is the license's first channel there, whether the
-        artifact is shipped, its kind, its declared license, and for a few licenses its name, path or
-        family. Those are the plan's signature; each plan is made once and reused (a million artifacts
-        share a few thousand plans). Returned per subject, in graph order."""
+    def run(
+        self, warnings: list[GraphWarning], expired: list[Finding]
+    ) -> tuple[tuple[list[Finding], list[Finding], list[Finding]], list[Finding]]:
+        """All findings, deduplicated, waived and sorted: one list per severity, and the waived ones.
+
+        The findings about terms that reach an artifact depend on few of its facts: the set of
+        (license, channel) keys there, its kind, whether it is shipped, its declared license, the
+        combined flag of its derivation keys, and for a few licenses its name, path or family. Each
+        distinct set of facts gets a plan once (deduplicated and in report order); a million
+        artifacts share some tens of thousands. Applying a plan only picks, where a finding could
+        come by more than one channel, the shortest path (the rule of :func:`_dedupe`)."""
         early: dict[str, list[Finding]] = {}
         for warning in warnings:
             early.setdefault(warning.subject, []).append(
@@ -544,49 +580,146 @@ class _Checker:
                     path=(warning.subject,),
                 )
             )
-        groups: dict[str, list[Finding]] = {}
+        late: dict[str, list[Finding]] = {}
+        for finding in expired:
+            late.setdefault(finding.subject, []).append(finding)
+        waivers = {w.subject for w in self.policy.waivers}
+        every = "*" in waivers
+        artifacts, states = self.bom._artifacts, self.prop.state
         incoming, resolved, messages = self.bom._in, self.prop.resolved, self.messages
-        plans: dict[tuple[Any, ...], tuple[tuple[str, str, str | None, str], ...]] = {}
-        for artifact in self.bom:
-            subject = artifact.id
+        templates: dict[tuple[Any, ...], _Template] = {}
+        quiet: dict[tuple[int, str], bool] = {}  # (declared license, kind) -> declared() finds nothing
+        by_rank: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
+        waived: list[Finding] = []
+        strays = (late.keys() | early.keys()) - artifacts.keys()
+        subjects = artifacts.keys() | strays if strays else artifacts
+        for subject in sorted(subjects):  # findings are ordered by (severity, subject, code, license)
+            artifact = artifacts.get(subject)
+            if artifact is None:  # an expired waiver (or, never, a warning) about an id not in the graph
+                kept, dropped = _apply_waivers(_dedupe(early.pop(subject, [])), self.policy)
+                kept.extend(late.get(subject, ()))
+                kept.sort(key=Finding.sort_key)
+                for finding in kept:
+                    by_rank[_RANK[finding.severity]].append(finding)
+                waived.extend(dropped)
+                continue
             out = self.out = early.pop(subject, [])
-            self.declared(artifact)
-            self.provenance(artifact)
-            shipped = subject not in incoming
             res_id = id(resolved[subject])  # Resolved values are shared per declared text
-            for key, value, terms, first in self.grouped(artifact):
-                combined = value & 1
-                signature = (
-                    key,
-                    combined,
-                    first,
-                    shipped,
-                    artifact.kind,
-                    res_id,
-                    self._own_facts(artifact, key, terms),
-                )
-                plan = plans.get(signature)
-                if plan is None:
-                    self._plan = []
-                    self.term_checks(
-                        artifact, key, terms, combined=bool(combined), first=first, shipped=shipped
+            kind = artifact.kind
+            if quiet.get((res_id, kind)) is not True:
+                before = len(out)
+                self.declared(artifact)
+                quiet[(res_id, kind)] = len(out) == before
+            self.provenance(artifact)
+            state = states[subject]
+            facts = (frozenset(state), kind, subject not in incoming, res_id)
+            template = templates.get(facts)
+            if template is None:
+                template = templates[facts] = self._template(state)
+            variant: tuple[Any, ...] = ()
+            if template.combined:
+                variant = tuple([state[k] & 1 for k in template.combined])
+            for key, terms in template.own:
+                variant += (self._own_facts(artifact, key, terms),)
+            plan = template.plans.get(variant)
+            if plan is None:
+                plan = template.plans[variant] = self._plan_for(artifact)
+            if not (out or every or subject in waivers or subject in late):
+                for rank, entries in enumerate(plan):
+                    into = by_rank[rank]
+                    for code, severity, license_id, choices in entries:
+                        clause, message, key = (
+                            choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
+                        )
+                        into.append(
+                            _lazy_finding(code, severity, subject, license_id, clause, message, key, messages)
+                        )
+                continue
+            for entries in plan:  # the general way: anything else about the subject, waivers
+                for code, severity, license_id, choices in entries:
+                    clause, message, key = (
+                        choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
                     )
-                    plan = plans[signature] = tuple(self._plan)
-                license_id = terms.id
-                for code, severity, clause, variant in plan:
                     out.append(
-                        _lazy_finding(code, severity, subject, license_id, clause, variant, key, messages)
+                        _lazy_finding(code, severity, subject, license_id, clause, message, key, messages)
                     )
-            if out:
-                groups[subject] = out
-        for subject, found in early.items():  # not reached: warnings are about artifacts of the graph
-            groups.setdefault(subject, []).extend(found)
-        return groups
+            kept, dropped = _apply_waivers(_dedupe(out), self.policy)
+            kept.extend(late.get(subject, ()))
+            kept.sort(key=Finding.sort_key)
+            for finding in kept:
+                by_rank[_RANK[finding.severity]].append(finding)
+            waived.extend(dropped)
+        return by_rank, waived
 
-    def _own_facts(self, artifact: Artifact, key: Key, terms: LicenseTerms) -> tuple[bool, ...] | None:
-        """The facts about the artifact itself that the checks of ``terms`` read: whether its name meets the
-        naming duty, whether its path is more than containment (no-derivatives), whether it is of the
-        license's own family (output restrictions)."""
+    def _template(self, state: dict[Key, int]) -> _Template:
+        """What a plan for this set of keys reads besides the keys: the combined flag of derivation keys
+        (copyleft), and the own facts of licenses that need them (see :meth:`_own_facts`)."""
+        combined, own = [], []
+        for key in sorted(state):
+            terms = self.prop.terms(key[0])
+            if terms is None:
+                continue
+            if key[1] == "derivation":
+                combined.append(key)
+            if self._reads_own_facts(terms):
+                own.append((key, terms))
+        return _Template(tuple(combined), tuple(own))
+
+    def _plan_for(self, artifact: Artifact) -> _Plan:
+        """The findings of the terms reaching ``artifact``, as :func:`check` reports them: grouped by
+        (code, license) as :func:`_dedupe` does (the most severe kept; where several channels give it,
+        all are kept, in the order met, for :meth:`_shortest` to choose), in (code, license) order per
+        severity. Built from per-(license, channel) plans, themselves memoized by their signature."""
+        subject = artifact.id
+        shipped = subject not in self.bom._in
+        res_id = id(self.prop.resolved[subject])
+        groups: dict[tuple[str, str], list[tuple[int, str, str | None, str, Key]]] = {}
+        for key, value, terms, first in self.grouped(artifact):
+            combined = value & 1 if key[1] == "derivation" else 0
+            signature = (
+                key,
+                combined,
+                first,
+                shipped,
+                artifact.kind,
+                res_id,
+                self._own_facts(artifact, key, terms),
+            )
+            plan = self._plans.get(signature)
+            if plan is None:
+                self._plan = []
+                self.term_checks(artifact, key, terms, combined=bool(combined), first=first, shipped=shipped)
+                plan = self._plans[signature] = tuple(self._plan)
+            for code, severity, clause, message in plan:
+                groups.setdefault((code, terms.id), []).append(
+                    (_RANK[severity], severity, clause, message, key)
+                )
+        ranks: tuple[list[_Entry], list[_Entry], list[_Entry]] = ([], [], [])
+        for (code, license_id), found in sorted(groups.items()):
+            best = min(rank for rank, *_ in found)
+            choices = tuple((clause, message, key) for rank, _, clause, message, key in found if rank == best)
+            ranks[best].append((code, SEVERITIES[best], license_id, choices))
+        return tuple(ranks[0]), tuple(ranks[1]), tuple(ranks[2])
+
+    def _shortest(self, subject: str, state: dict[Key, int], choices: tuple[_Choice, ...]) -> _Choice:
+        """Of findings alike but for the channel, the one :func:`_dedupe` keeps: the shortest path, then
+        the smallest path, then the first."""
+        best = choices[0]
+        length = state[best[2]] >> 1
+        path: tuple[str, ...] | None = None
+        for choice in choices[1:]:
+            mine = state[choice[2]] >> 1
+            if mine < length:
+                best, length, path = choice, mine, None
+            elif mine == length:
+                if path is None:
+                    path = self.prop.path(subject, best[2])
+                other = self.prop.path(subject, choice[2])
+                if other < path:
+                    best, path = choice, other
+        return best
+
+    def _reads_own_facts(self, terms: LicenseTerms) -> tuple[bool, bool, bool] | None:
         if terms.id not in self._reads:
             needed = (
                 bool(terms.naming_required and terms.naming_prefix),
@@ -594,7 +727,13 @@ class _Checker:
                 "improve-other-models" in terms.output_restriction_categories,
             )
             self._reads[terms.id] = needed if any(needed) else None
-        reads = self._reads[terms.id]
+        return self._reads[terms.id]
+
+    def _own_facts(self, artifact: Artifact, key: Key, terms: LicenseTerms) -> tuple[bool, ...] | None:
+        """The facts about the artifact itself that the checks of ``terms`` read: whether its name meets the
+        naming duty, whether its path is more than containment (no-derivatives), whether it is of the
+        license's own family (output restrictions)."""
+        reads = self._reads_own_facts(terms)
         if reads is None:
             return None
         naming, no_derivatives, family = reads
@@ -932,22 +1071,7 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
     with paused_gc():
         warnings = bom.validate()
         prop = propagate(bom, catalog, policy)
-        groups = _Checker(prop).run(warnings)
-        expired: dict[str, list[Finding]] = {}
-        for finding in _expired(policy):
-            expired.setdefault(finding.subject, []).append(finding)
-        # Sorted by (severity, subject, code, license, ...): each subject's findings are deduplicated
-        # and sorted on their own, then dealt out by severity in subject order.
-        by_rank: tuple[list[Finding], ...] = ([], [], [])
-        waived: list[Finding] = []
-        for subject in sorted(groups.keys() | expired.keys()):
-            kept, dropped = _apply_waivers(_dedupe(groups.get(subject, [])), policy)
-            kept.extend(expired.get(subject, ()))
-            if len(kept) > 1:
-                kept.sort(key=Finding.sort_key)
-            for finding in kept:
-                by_rank[_RANK[finding.severity]].append(finding)
-            waived.extend(dropped)
+        by_rank, waived = _Checker(prop).run(warnings, _expired(policy))
         return Report(
             findings=tuple(itertools.chain(*by_rank)),
             policy=policy,

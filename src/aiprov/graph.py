@@ -353,22 +353,36 @@ class AIBOM:
 
     def _link(self, relation: Relation) -> None:
         """add_relation for a relation already known to join two distinct artifacts of this graph."""
+        self._link_all((relation,))
+
+    def _link_all(self, relations: Iterable[Relation]) -> None:
+        """:meth:`_link` for many (a reader's bulk path): one loop, no call per relation."""
         self._warnings = None
-        source, kind, target = relation.source, relation.kind, relation.target
-        out = self._out.get(source)
-        if out is None:
-            out = self._out[source] = []
-        else:  # an artifact has few relations: a scan beats keeping a set of (source, kind, target)
-            for known in out:
-                if known.target == target and known.kind == kind:
-                    return
-        out.append(relation)
-        into = self._in.get(target)
-        if into is None:
-            self._in[target] = [relation]
-        else:
-            into.append(relation)
-        self._relations.append(relation)
+        outs, ins, every = self._out, self._in, self._relations
+        for relation in relations:
+            source, kind, target = relation.source, relation.kind, relation.target
+            out = outs.get(source)
+            if out is None:
+                outs[source] = [relation]
+            else:  # an artifact has few relations: a scan beats keeping a set of (source, kind, target)
+                for known in out:
+                    if known.target == target and known.kind == kind:
+                        break
+                else:
+                    out.append(relation)
+                    into = ins.get(target)
+                    if into is None:
+                        ins[target] = [relation]
+                    else:
+                        into.append(relation)
+                    every.append(relation)
+                continue
+            into = ins.get(target)
+            if into is None:
+                ins[target] = [relation]
+            else:
+                into.append(relation)
+            every.append(relation)
 
     def relate(self, source: str, kind: str, target: str, **properties: Any) -> None:
         """Shorthand for ``add_relation(Relation(source=..., kind=..., target=...))``."""

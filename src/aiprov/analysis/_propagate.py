@@ -327,10 +327,14 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     result = Propagation(bom, catalog, policy)
     cache: dict[str | None, Resolved] = {}
     state, resolved, key = result.state, result.resolved, result.key
+    owns: dict[int, dict[Key, int]] = {}  # per Resolved (shared per declared text): its own licenses
     for artifact in bom:
         declared = artifact.license if artifact.license is not None else artifact.concluded_license
         res = resolved[artifact.id] = resolve(declared, catalog, policy, cache)
-        state[artifact.id] = {key(lic, "own"): 0 for lic in res.ids}
+        own = owns.get(id(res))
+        if own is None:
+            own = owns[id(res)] = {key(lic, "own"): 0 for lic in res.ids}
+        state[artifact.id] = own.copy()
 
     # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
     carrying = result.carrying
@@ -342,19 +346,19 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
             carrying[node] = kept
     pending = {node: len(rels) for node, rels in carrying.items()}
     queue = deque(sorted(i for i in state if i not in pending))
-    done: set[str] = set()
     incoming = bom._in
+    done = 0
     while queue:
         node = queue.popleft()
         _relax(result, node, carrying.get(node, ()), state[node])
-        done.add(node)
+        done += 1
         for rel in incoming.get(node, ()):
             if rel.kind in _SILENT:
                 continue
             left = pending[rel.source] = pending[rel.source] - 1
             if left == 0:
                 queue.append(rel.source)
-    leftover = sorted(set(state) - done)
+    leftover = sorted(node for node, left in pending.items() if left) if done < len(state) else []
     if (
         leftover
     ):  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
@@ -378,11 +382,13 @@ def _tie_break(rel: Relation) -> tuple[str, str]:
 def _relax(result: Propagation, node: str, relations: Iterable[Relation], mine: dict[Key, int]) -> None:
     """Fill ``mine`` (what reaches ``node``) from the targets of its carrying relations, tried in
     (target, kind) order; the first shortest path wins."""
-    state, artifacts = result.state, result.bom._artifacts
+    state, artifacts, tables = result.state, result.bom._artifacts, result._moves
     for rel in relations:
         target, via = rel.target, rel.kind
         target_kind = artifacts[target].kind
-        moves = result.moves(via, target_kind)
+        moves = tables.get((via, target_kind))
+        if moves is None:
+            moves = result.moves(via, target_kind)
         hop = 1 if via in _COMBINING else 0
         for key, value in state[target].items():
             nexts = moves.get(key)

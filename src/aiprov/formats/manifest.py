@@ -192,18 +192,20 @@ class _Reader:
             **fields,
         )
 
-    def fast_relation(self, data: Any, known: Mapping[str, Artifact]) -> Relation | None:
-        """The common case: ``{from, type, to}`` naming known, distinct ids. None: see :meth:`relation`."""
-        if type(data) is not dict or not data.keys() <= _RELATION_KEYSET or data.get("properties"):
-            return None
-        source, kind, target = data.get("from"), data.get("type"), data.get("to")
-        if type(source) is not str or type(kind) is not str or type(target) is not str:
-            return None
-        kind = _RELATION_KIND.get(kind)
-        source_artifact, target_artifact = known.get(source), known.get(target)
-        if kind is None or source == target or source_artifact is None or target_artifact is None:
-            return None
-        return _relation(source_artifact.id, kind, target_artifact.id)  # the artifacts' own id strings
+    def relations(self, items: Iterable[Any], known: Mapping[str, Artifact]) -> Iterator[Relation]:
+        """Each entry as a Relation. The common case, ``{from, type, to}`` naming known and distinct ids,
+        is checked in bulk here; anything else goes to :meth:`relation`, which names what is wrong."""
+        kinds, new = _RELATION_KIND, _relation
+        for i, data in enumerate(items):
+            if type(data) is dict and len(data) == 3:  # three keys, and the three below: exactly those
+                source, kind, target = data.get("from"), data.get("type"), data.get("to")
+                if type(source) is str and type(kind) is str and type(target) is str and source != target:
+                    kind = kinds.get(kind)
+                    source_artifact, target_artifact = known.get(source), known.get(target)
+                    if kind is not None and source_artifact is not None and target_artifact is not None:
+                        yield new(source_artifact.id, kind, target_artifact.id)  # the artifacts' own ids
+                        continue
+            yield self.relation(data, i, known)
 
     def relation(self, data: Any, index: int, known: Mapping[str, Artifact]) -> Relation:
         path: tuple[Any, ...] = ("relations", index)
@@ -266,13 +268,8 @@ class _Reader:
             bom.add(artifact)
 
     def add_relations(self, bom: AIBOM, relations: Iterable[Any]) -> None:
-        known, link, fast = bom._artifacts, bom._link, self.fast_relation
-        for i, item in enumerate(relations):
-            relation = fast(item, known)
-            if relation is None:
-                bom.add_relation(self.relation(item, i, known))
-            else:
-                link(relation)
+        bom._check_mutable()
+        bom._link_all(self.relations(relations, bom._artifacts))
 
     def finish(self, bom: AIBOM, data: Mapping[str, Any]) -> AIBOM:
         if data.get("metadata") is not None:

@@ -83,6 +83,8 @@ _FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _FITS = frozenset(
     (kind, src, dst) for kind, (sources, targets) in _FIT.items() for src in sources for dst in targets
 )
+#: Relation kinds that fit between any kinds: validate() need not look their ends up.
+_FITS_ANY = frozenset(kind for kind, (sources, targets) in _FIT.items() if sources == targets == _ANY)
 
 
 def _triples(relations: Iterable[Relation]) -> set[tuple[str, str, str]]:
@@ -463,14 +465,11 @@ class AIBOM:
     def find_cycle(self, kinds: Iterable[str] = DERIVATION) -> list[str] | None:
         """A cycle over the given relation kinds, as a list of ids (first == last), or None."""
         wanted = frozenset(kinds)
-        white, grey, black = 0, 1, 2
-        color = dict.fromkeys(self._artifacts, white)
+        grey, black = 1, 2
+        color: dict[str, int] = {}  # only artifacts with relations get one: no cycle passes the others
         out_lists = self._out
         for start in self._artifacts:
-            if color[start] != white:
-                continue
-            if start not in out_lists:
-                color[start] = black
+            if start in color or start not in out_lists:
                 continue
             stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(out_lists[start]))]
             color[start] = grey
@@ -482,11 +481,12 @@ class AIBOM:
                     if rel.kind not in wanted:
                         continue
                     nxt = rel.target
-                    if color[nxt] == grey:
+                    seen = color.get(nxt)
+                    if seen == grey:
                         return [*path[path.index(nxt) :], nxt]
-                    if color[nxt] == white:
+                    if seen is None and nxt in out_lists:
                         color[nxt] = grey
-                        stack.append((nxt, iter(out_lists.get(nxt, ()))))
+                        stack.append((nxt, iter(out_lists[nxt])))
                         path.append(nxt)
                         advanced = True
                         break
@@ -507,6 +507,8 @@ class AIBOM:
         warnings = []
         artifacts = self._artifacts
         for rel in self._relations:
+            if rel.kind in _FITS_ANY:
+                continue
             src, dst = artifacts[rel.source], artifacts[rel.target]
             if (rel.kind, src.kind, dst.kind) not in _FITS:
                 sources, targets = _FIT[rel.kind]

@@ -11,7 +11,7 @@ import aiprov
 from aiprov.analysis import Policy, check
 from aiprov.analysis.checks import Finding
 
-from .builders import chain, has
+from .builders import chain, findings, has
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -341,3 +341,36 @@ def test_findings_are_immutable_values() -> None:
     with pytest.raises(AttributeError):
         inherited[0].message = "changed"  # type: ignore[misc]
     assert len({*report.findings}) == len(report.findings)
+
+
+def _two_channels(*derivation: str) -> list[Finding]:
+    """``tuned`` is named against Llama 3.1's naming duty, which reaches it twice: by derivation (through
+    ``derivation``, fine-tunes that declare nothing, to the base) and by outputs (trained on data that a
+    Llama 3.1 model generated: tuned -> syn -> gen)."""
+    steps = [*derivation, "base"]
+    bom = chain(
+        ("tuned", "model", "llama3.1"),
+        *[(m, "model", None, {"name": f"Llama-3.1-{m}"}) for m in derivation],
+        ("base", "model", "llama3.1", {"name": "Llama-3.1-8B"}),
+        ("gen", "model", "llama3.1", {"name": "Llama-3.1-70B"}),
+        ("syn", "dataset", "CC-BY-4.0"),
+        relations=(
+            *[(a, "fine_tuned_from", b) for a, b in zip(["tuned", *steps], steps, strict=False)],
+            ("tuned", "trained_on", "syn"),
+            ("syn", "generated_by", "gen"),
+        ),
+    )
+    return [f for f in findings(bom) if f.code == "naming-requirement" and f.subject == "tuned"]
+
+
+def test_a_term_reaching_by_two_channels_is_reported_once_by_the_shorter_path() -> None:
+    """One finding per (code, subject, license): the most severe, then the shortest path, then the
+    smallest path. Which channel wins depends on the lengths, not on the channel."""
+    (found,) = _two_channels()
+    assert found.path == ("tuned", "base")  # derivation, one step, beats outputs, two
+    (found,) = _two_channels("a", "b")
+    assert found.path == ("tuned", "syn", "gen")  # outputs, two steps, beat derivation, three
+    (found,) = _two_channels("a")  # two steps each: the smaller path
+    assert found.path == ("tuned", "a", "base")
+    (found,) = _two_channels("z")
+    assert found.path == ("tuned", "syn", "gen")

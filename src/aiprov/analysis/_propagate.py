@@ -158,15 +158,25 @@ class Propagation:
         if value < 2:
             return None
         wanted = (value >> 1) - 1
-        state, artifacts = self.state, self.bom._artifacts
+        state, artifacts, inverse = self.state, self.bom._artifacts, self._inverse
         for rel in self.carrying.get(node, ()):
             target_state = state[rel.target]
-            sources = self._sources(rel.kind, artifacts[rel.target].kind).get(key, ())
-            found = [k for k in sources if (v := target_state.get(k)) is not None and v >> 1 == wanted]
-            if len(found) == 1:
-                return rel.target, found[0], rel.kind
-            if found:  # several: the first in the order propagation met them
-                first = next(k for k in target_state if k in found)
+            sources = inverse.get((rel.kind, artifacts[rel.target].kind))
+            if sources is None:
+                sources = self._sources(rel.kind, artifacts[rel.target].kind)
+            first: Key | None = None
+            for k in sources.get(key, ()):
+                v = target_state.get(k)
+                if v is not None and v >> 1 == wanted:
+                    if first is not None:  # several: the first in the order propagation met them
+                        found = {
+                            first,
+                            *(s for s in sources[key] if (target_state.get(s, -2) >> 1) == wanted),
+                        }
+                        first = next(s for s in target_state if s in found)
+                        break
+                    first = k
+            if first is not None:
                 return rel.target, first, rel.kind
         return None  # not reached: every propagated value has a neighbour one step shorter
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -17,8 +16,9 @@ class CliError(Exception):
 
 
 def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    from aiprov.report import _json
+
+    sys.stdout.write(_json.dumps(data) + "\n")
 
 
 def use_color(stream: Any = None) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from aiprov.analysis.checks import Finding, Report
 from aiprov.analysis.obligations import ObligationReport
 from aiprov.graph import AIBOM
+from aiprov.report import _json
 
 __all__ = [
     "findings_json",
@@ -38,7 +38,7 @@ def _label(bom: AIBOM | None, subject: str) -> str:
 
 
 def findings_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return _json.dumps(report.to_dict()) + "\n"
 
 
 def _groups(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
@@ -103,7 +103,7 @@ def findings_markdown(report: Report, bom: AIBOM | None = None) -> str:
 
 
 def obligations_json(report: ObligationReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return _json.dumps(report.to_dict()) + "\n"
 
 
 def obligations_text(report: ObligationReport, bom: AIBOM | None = None, *, color: bool = False) -> str:

@@ -83,7 +83,7 @@ def _check(args: argparse.Namespace) -> int:
     bom, policy = _load(args)
     report = check(bom, policy)
     if args.format == "json":
-        sys.stdout.write(render.findings_json(report))
+        render.write_findings_json(report, sys.stdout)
     elif args.format == "markdown":
         sys.stdout.write(render.findings_markdown(report, bom))
     else:

@@ -26,13 +26,15 @@ class _Unusual(Exception):
     """Something for json.dumps itself."""
 
 
-def dumps(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte."""
+def dumps(value: Any, level: int = 0) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte; with ``level``, as that value
+    is written when nested ``level`` containers deep (so a large document can be written in pieces)."""
+    newline = "\n" + "  " * level
     out: list[str] = []
     try:
-        _write(value, "\n", out)
+        _write(value, newline, out)
     except (_Unusual, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
     return "".join(out)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from typing import TextIO
 
 from aiprov.analysis.checks import Finding, Report
 from aiprov.analysis.obligations import ObligationReport
@@ -16,6 +18,7 @@ __all__ = [
     "obligations_json",
     "obligations_markdown",
     "obligations_text",
+    "write_findings_json",
 ]
 
 _COLORS = {"error": "31;1", "warning": "33;1", "info": "36"}
@@ -38,7 +41,29 @@ def _label(bom: AIBOM | None, subject: str) -> str:
 
 
 def findings_json(report: Report) -> str:
-    return _json.dumps(report.to_dict()) + "\n"
+    """``report.to_dict()`` as JSON (indented by two spaces, then a newline)."""
+    out = io.StringIO()
+    write_findings_json(report, out)
+    return out.getvalue()
+
+
+def write_findings_json(report: Report, stream: TextIO) -> None:
+    """:func:`findings_json`, written to ``stream`` a thousand findings at a time: a report of millions
+    of findings is never held whole, as dicts or as text."""
+    findings = report.findings
+    stream.write('{\n  "findings": ')
+    if not findings:
+        stream.write("[]")
+    for start in range(0, len(findings), 1000):
+        chunk = findings[start : start + 1000]
+        stream.write(
+            ("[" if start == 0 else ",")
+            + "\n    "
+            + ",\n    ".join([_json.dumps(f.to_dict(), 2) for f in chunk])
+        )
+    if findings:
+        stream.write("\n  ]")
+    stream.write(',\n  "summary": ' + _json.dumps(report.summary(), 1) + "\n}\n")
 
 
 def _groups(findings: Sequence[Finding]) -> dict[str, list[Finding]]:

@@ -624,25 +624,20 @@ class _Checker:
             plan = template.plans.get(variant)
             if plan is None:
                 plan = template.plans[variant] = self._plan_for(artifact)
-            if not (out or every or subject in waivers or subject in late):
-                for rank, entries in enumerate(plan):
-                    into = by_rank[rank]
-                    for code, severity, license_id, choices in entries:
-                        clause, message, key = (
-                            choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
-                        )
-                        into.append(
-                            _lazy_finding(code, severity, subject, license_id, clause, message, key, messages)
-                        )
-                continue
-            for entries in plan:  # the general way: anything else about the subject, waivers
+            # Commonly the plan is all there is about the subject: its findings go straight to their
+            # severity's list. Otherwise (other findings, waivers) they join the general way below.
+            plain = not (out or every or subject in waivers or subject in late)
+            for rank, entries in enumerate(plan):
+                into = by_rank[rank] if plain else out
                 for code, severity, license_id, choices in entries:
                     clause, message, key = (
                         choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
                     )
-                    out.append(
+                    into.append(
                         _lazy_finding(code, severity, subject, license_id, clause, message, key, messages)
                     )
+            if plain:
+                continue
             kept, dropped = _apply_waivers(_dedupe(out), self.policy)
             kept.extend(late.get(subject, ()))
             kept.sort(key=Finding.sort_key)

@@ -367,18 +367,14 @@ class AIBOM:
             if out is None:
                 outs[source] = [relation]
             else:  # an artifact has few relations: a scan beats keeping a set of (source, kind, target)
+                same: Relation | None = None
                 for known in out:
                     if known.target == target and known.kind == kind:
+                        same = known
                         break
-                else:
-                    out.append(relation)
-                    into = ins.get(target)
-                    if into is None:
-                        ins[target] = [relation]
-                    else:
-                        into.append(relation)
-                    every.append(relation)
-                continue
+                if same is not None:
+                    continue  # the same (source, kind, target) is there already
+                out.append(relation)
             into = ins.get(target)
             if into is None:
                 ins[target] = [relation]

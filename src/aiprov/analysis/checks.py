@@ -591,17 +591,23 @@ class _Checker:
         quiet: dict[tuple[int, str], bool] = {}  # (declared license, kind) -> declared() finds nothing
         by_rank: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
         waived: list[Finding] = []
+
+        def settle(subject: str, found: list[Finding]) -> None:
+            """The general way for a subject's findings: deduplicated, waived, then the expired waivers
+            about it, sorted and dealt out by severity."""
+            kept, dropped = _apply_waivers(_dedupe(found), self.policy)
+            kept.extend(late.get(subject, ()))
+            kept.sort(key=Finding.sort_key)
+            for finding in kept:
+                by_rank[_RANK[finding.severity]].append(finding)
+            waived.extend(dropped)
+
         strays = (late.keys() | early.keys()) - artifacts.keys()
         subjects = artifacts.keys() | strays if strays else artifacts
         for subject in sorted(subjects):  # findings are ordered by (severity, subject, code, license)
             artifact = artifacts.get(subject)
             if artifact is None:  # an expired waiver (or, never, a warning) about an id not in the graph
-                kept, dropped = _apply_waivers(_dedupe(early.pop(subject, [])), self.policy)
-                kept.extend(late.get(subject, ()))
-                kept.sort(key=Finding.sort_key)
-                for finding in kept:
-                    by_rank[_RANK[finding.severity]].append(finding)
-                waived.extend(dropped)
+                settle(subject, early.pop(subject, []))
                 continue
             out = self.out = early.pop(subject, [])
             res_id = id(resolved[subject])  # Resolved values are shared per declared text
@@ -636,14 +642,8 @@ class _Checker:
                     into.append(
                         _lazy_finding(code, severity, subject, license_id, clause, message, key, messages)
                     )
-            if plain:
-                continue
-            kept, dropped = _apply_waivers(_dedupe(out), self.policy)
-            kept.extend(late.get(subject, ()))
-            kept.sort(key=Finding.sort_key)
-            for finding in kept:
-                by_rank[_RANK[finding.severity]].append(finding)
-            waived.extend(dropped)
+            if not plain:
+                settle(subject, out)
         return by_rank, waived
 
     def _template(self, state: dict[Key, int]) -> _Template:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from aiprov.report import _json
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
@@ -16,8 +18,6 @@ class CliError(Exception):
 
 
 def emit_json(data: Any) -> None:
-    from aiprov.report import _json
-
     sys.stdout.write(_json.dumps(data) + "\n")
 
 

@@ -96,6 +96,11 @@ def loads(text: str, source: str = "<string>", fmt: str | None = None) -> AIBOM:
 
 def load(path: str | Path, fmt: str | None = None) -> AIBOM:
     """Read a file of any supported format: ``aiprov.load("aibom.yaml")``."""
+    return loads(read_text(path), str(path), fmt)
+
+
+def read_text(path: str | Path) -> str:
+    """A file's text (UTF-8, a byte-order mark dropped), with errors that name the file."""
     path = Path(path)
     if path.is_dir():
         raise ParseError("is a directory, not a document", source=str(path))
@@ -105,7 +110,7 @@ def load(path: str | Path, fmt: str | None = None) -> AIBOM:
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
     del raw  # a large manifest need not be held twice while it is parsed
-    return loads(text, str(path), fmt)
+    return text
 
 
 def dumps(bom: AIBOM, fmt: str, **options: Any) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiprov.exceptions import InputError, ParseError
+from aiprov.formats import parse_json
 from aiprov.formats._cyclonedx_common import SPEC_VERSIONS
 from aiprov.formats._cyclonedx_read import read_document
 from aiprov.formats._cyclonedx_write import build_document
@@ -44,14 +45,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
     if head == "<":
         doc: Any = xml_to_doc(stripped, source)
     elif head in ("{", "["):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ParseError(
-                f"not valid JSON: {exc.msg}", source=source, location=f"line {exc.lineno}, column {exc.colno}"
-            ) from None
-        except RecursionError:
-            raise ParseError("JSON nested too deeply", source=source) from None
+        doc = parse_json(text, source)
     else:
         raise ParseError("not a CycloneDX document: expected JSON ('{') or XML ('<')", source=source)
     try:

@@ -27,6 +27,7 @@ import yaml
 
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
+from aiprov.formats import parse_json, read_text
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
     _EMPTY,
@@ -379,17 +380,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
                 return _stream_json(text, _Reader(source, None))
             except _Irregular:
                 pass
-        try:
-            with paused_gc():
-                data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ParseError(
-                f"not valid JSON: {exc.msg}", source=source, location=f"line {exc.lineno}, column {exc.colno}"
-            ) from None
-        except RecursionError:
-            raise ParseError("JSON nested too deeply", source=source) from None
         with paused_gc():
-            return _Reader(source, None).document(data)
+            return _Reader(source, None).document(parse_json(text, source))
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         raise ParseError(
             f"YAML manifest larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB: write large manifests "
@@ -411,17 +403,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
 
 def read(path: str | Path) -> AIBOM:
     """Read a manifest file (``.yaml``, ``.yml`` or ``.json``)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ParseError("is a directory, not a manifest", source=str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
-    del raw  # a large manifest need not be held twice while it is parsed
-    return loads(text, str(path))
+    return loads(read_text(path), str(path))
 
 
 def to_dict(bom: AIBOM) -> dict[str, Any]:

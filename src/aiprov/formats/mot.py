@@ -27,7 +27,6 @@ Everything else in the file is kept under ``mot:`` properties and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 import yaml
 
 from aiprov.exceptions import ParseError
+from aiprov.formats import parse_json
 from aiprov.graph import AIBOM, Artifact
 
 __all__ = ["COMPONENT_TYPES", "FRAMEWORK_NAME", "dumps", "loads"]
@@ -91,14 +91,7 @@ class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoa
 
 def _parse(text: str, source: str) -> Any:
     if text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ParseError(
-                f"not valid JSON: {exc.msg}", source=source, location=f"line {exc.lineno}, column {exc.colno}"
-            ) from None
-        except RecursionError:
-            raise ParseError("JSON nested too deeply", source=source) from None
+        return parse_json(text, source)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):

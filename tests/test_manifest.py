@@ -114,6 +114,30 @@ def test_json_manifests_read_alike_in_any_layout(bom: aiprov.AIBOM) -> None:
         assert manifest.loads(text, "m.json") == bom
 
 
+def test_read_artifacts_and_relations_are_the_immutable_values_code_builds() -> None:
+    """The bulk reader builds artifacts and relations its own (faster) way: they are still exactly the
+    Artifact and Relation values, equal and hashed alike, and refuse changes."""
+    import dataclasses
+
+    text = json.dumps(
+        {
+            "aibom": 1,
+            "artifacts": [{"id": "m", "kind": "model", "license": "MIT"}, {"id": "d", "kind": "dataset"}],
+            "relations": [{"from": "m", "type": "trained_on", "to": "d"}],
+        }
+    )
+    bom = manifest.loads(text, "m.json")
+    artifact, relation = bom.get("m"), bom.relations[0]
+    assert type(artifact) is aiprov.Artifact and type(relation) is aiprov.Relation
+    expected = aiprov.Artifact(id="m", kind="model", license="MIT")
+    assert artifact == expected and hash(artifact) == hash(expected)
+    assert relation == aiprov.Relation(source="m", kind="trained_on", target="d")
+    assert dataclasses.replace(artifact, name="x").name == "x"
+    for value, name in ((artifact, "license"), (relation, "target")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, "changed")
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [

@@ -13,10 +13,10 @@ source.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiprov.exceptions import GraphError
 
@@ -216,66 +216,60 @@ _ARTIFACT_FIELDS = (
 )
 
 
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(getattr(cls, name).__set__ for name in names)
+class _ArtifactBuilder:
+    """Builds an :class:`Artifact` from values a reader has already checked: it fills the same slots
+    with plain stores, then becomes an Artifact (same layout), which refuses any later change. Half
+    the cost of setting each slot through its descriptor, for the millions a large load makes;
+    ``__post_init__`` (a third of a large load) is skipped, so ``hashes`` must be a sorted tuple of
+    pairs and ``properties`` frozen."""
+
+    __slots__ = Artifact.__slots__
+
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        name: str | None,
+        version: str | None,
+        supplier: str | None,
+        license: str | None,
+        concluded_license: str | None,
+        purl: str | None,
+        source: str | None,
+        hashes: tuple[tuple[str, str], ...],
+        properties: Mapping[str, Any],
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.version = version
+        self.supplier = supplier
+        self.license = license
+        self.concluded_license = concluded_license
+        self.purl = purl
+        self.source = source
+        self.hashes = hashes
+        self.properties = properties
+        self.__class__ = Artifact  # type: ignore[assignment]
 
 
-_ARTIFACT_SET = _setters(Artifact, _ARTIFACT_FIELDS)
-_RELATION_SET = _setters(Relation, ("source", "kind", "target", "properties"))
+class _RelationBuilder:
+    """:class:`_ArtifactBuilder` for a :class:`Relation` (``kind`` one of RELATION_KINDS,
+    ``properties`` frozen)."""
+
+    __slots__ = Relation.__slots__
+
+    def __init__(self, source: str, kind: str, target: str, properties: Mapping[str, Any] = _EMPTY) -> None:
+        self.source = source
+        self.kind = kind
+        self.target = target
+        self.properties = properties
+        self.__class__ = Relation  # type: ignore[assignment]
 
 
-def _artifact(
-    id: str,
-    kind: str,
-    name: str | None,
-    version: str | None,
-    supplier: str | None,
-    license: str | None,
-    concluded_license: str | None,
-    purl: str | None,
-    source: str | None,
-    hashes: tuple[tuple[str, str], ...],
-    properties: Mapping[str, Any],
-) -> Artifact:
-    """An Artifact from values a reader has already checked: ``hashes`` a sorted tuple of pairs,
-    ``properties`` frozen. Skips ``__post_init__``, which was a third of a large load."""
-    a = object.__new__(Artifact)
-    (
-        s_id,
-        s_kind,
-        s_name,
-        s_version,
-        s_supplier,
-        s_license,
-        s_concluded,
-        s_purl,
-        s_source,
-        s_hashes,
-        s_props,
-    ) = _ARTIFACT_SET
-    s_id(a, id)
-    s_kind(a, kind)
-    s_name(a, name)
-    s_version(a, version)
-    s_supplier(a, supplier)
-    s_license(a, license)
-    s_concluded(a, concluded_license)
-    s_purl(a, purl)
-    s_source(a, source)
-    s_hashes(a, hashes)
-    s_props(a, properties)
-    return a
-
-
-def _relation(source: str, kind: str, target: str, properties: Mapping[str, Any] = _EMPTY) -> Relation:
-    """A Relation from checked values (``kind`` one of RELATION_KINDS, ``properties`` frozen)."""
-    relation = object.__new__(Relation)
-    s, k, t, p = _RELATION_SET
-    s(relation, source)
-    k(relation, kind)
-    t(relation, target)
-    p(relation, properties)
-    return relation
+#: ``_ArtifactBuilder(...)`` and ``_RelationBuilder(...)``, typed as what they return.
+_artifact = cast(Callable[..., Artifact], _ArtifactBuilder)
+_relation = cast(Callable[..., Relation], _RelationBuilder)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -40,6 +40,7 @@ target kind, key).
 from __future__ import annotations
 
 import functools
+import operator
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ __all__ = ["Carried", "Propagation", "Resolved", "propagate"]
 
 _SILENT = frozenset({"built_with", "evaluated_on"})
 _COMBINING = frozenset({"contains", "depends_on"})
+_FORKING = frozenset({"distilled_from"})  # the one kind that can carry a key on as two (derivation, output)
 _WHOLE = MODEL_DERIVATION - {"distilled_from"} | {"derived_from"}
 
 Key = tuple[str, str]  # (license id, channel): one best path per license and channel
@@ -100,7 +102,9 @@ class Propagation:
         self._terms: dict[str, LicenseTerms | None] = {}
         self._keys: dict[Key, Key] = {}
         #: (relation kind, target kind) -> {key reaching the target: keys it becomes at the source}
-        self._moves: dict[tuple[str, str], dict[Key, tuple[Key, ...]]] = {}
+        self._moves: dict[tuple[str, str], _Moves] = {}
+        #: the same, for relation kinds that turn a key into at most one: {key: that key, or None}
+        self._next: dict[tuple[str, str], _Next] = {}
         self._inverse: dict[tuple[str, str], dict[Key, tuple[Key, ...]]] = {}
         #: artifact id -> its relations that carry terms, sorted by (target, kind): the tie-break order
         self.carrying: dict[str, list[Relation]] = {}
@@ -110,10 +114,19 @@ class Propagation:
         key = (license_id, channel)
         return self._keys.setdefault(key, key)
 
-    def moves(self, kind: str, target_kind: str) -> dict[Key, tuple[Key, ...]]:
+    def moves(self, kind: str, target_kind: str) -> _Moves:
         found = self._moves.get((kind, target_kind))
         if found is None:
-            found = self._moves[(kind, target_kind)] = {}
+            found = self._moves[(kind, target_kind)] = _Moves(self, kind, target_kind)
+        return found
+
+    def next(self, kind: str, target_kind: str) -> _Next:
+        """:meth:`moves` for a relation kind other than ``distilled_from`` (the one that can turn a key
+        into two), as one key or None: what propagation's inner loop reads."""
+        found = self._next.get((kind, target_kind))
+        if found is None:
+            assert kind not in _FORKING
+            found = self._next[(kind, target_kind)] = _Next(self.moves(kind, target_kind))
         return found
 
     def move(self, kind: str, target_kind: str, key: Key) -> tuple[Key, ...]:
@@ -206,6 +219,39 @@ class Propagation:
             ids.append(node)
             kinds.append(via)
         return tuple(ids), tuple(kinds)
+
+
+class _Moves(dict[Key, tuple[Key, ...]]):
+    """What a key becomes crossing one (relation kind, target kind), filled in as keys are met. Once
+    propagation has run it holds every key of every target it crossed (:meth:`Propagation._sources`
+    inverts it)."""
+
+    __slots__ = ("kind", "prop", "target_kind")
+
+    def __init__(self, prop: Propagation, kind: str, target_kind: str) -> None:
+        super().__init__()
+        self.prop, self.kind, self.target_kind = prop, kind, target_kind
+
+    def __missing__(self, key: Key) -> tuple[Key, ...]:
+        found = self[key] = self.prop.move(self.kind, self.target_kind, key)
+        return found
+
+
+class _Next(dict[Key, "Key | None"]):
+    """A :class:`_Moves` table where each key becomes at most one key (every relation kind but
+    ``distilled_from``): the inner loop then reads one key, not a tuple to iterate."""
+
+    __slots__ = ("moves",)
+
+    def __init__(self, moves: _Moves) -> None:
+        super().__init__()
+        self.moves = moves
+
+    def __missing__(self, key: Key) -> Key | None:
+        nexts = self.moves[key]
+        assert len(nexts) <= 1
+        found = self[key] = nexts[0] if nexts else None
+        return found
 
 
 def _score(leaf: LicenseExpression, catalog: Catalog, policy: Policy) -> int:
@@ -337,14 +383,15 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     result = Propagation(bom, catalog, policy)
     cache: dict[str | None, Resolved] = {}
     state, resolved, key = result.state, result.resolved, result.key
-    owns: dict[int, dict[Key, int]] = {}  # per Resolved (shared per declared text): its own licenses
-    for artifact in bom:
+    owns: dict[str | None, tuple[Resolved, dict[Key, int]]] = {}  # per declared text: its own licenses
+    for artifact in bom._artifacts.values():
         declared = artifact.license if artifact.license is not None else artifact.concluded_license
-        res = resolved[artifact.id] = resolve(declared, catalog, policy, cache)
-        own = owns.get(id(res))
-        if own is None:
-            own = owns[id(res)] = {key(lic, "own"): 0 for lic in res.ids}
-        state[artifact.id] = own.copy()
+        found = owns.get(declared)
+        if found is None:
+            res = resolve(declared, catalog, policy, cache)
+            found = owns[declared] = (res, {key(lic, "own"): 0 for lic in res.ids})
+        resolved[artifact.id] = found[0]
+        state[artifact.id] = found[1].copy()
 
     # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
     carrying = result.carrying
@@ -360,7 +407,9 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     done = 0
     while queue:
         node = queue.popleft()
-        _relax(result, node, carrying.get(node, ()), state[node])
+        relations = carrying.get(node)
+        if relations is not None:
+            _relax(result, relations, state[node])
         done += 1
         for rel in incoming.get(node, ()):
             if rel.kind in _SILENT:
@@ -376,7 +425,7 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
             changed = False
             for node in leftover:  # recomputed whole, so ties resolve as in the acyclic case
                 fresh = {key(lic, "own"): 0 for lic in resolved[node].ids}
-                _relax(result, node, carrying.get(node, ()), fresh)
+                _relax(result, carrying.get(node, ()), fresh)
                 if fresh != state[node]:
                     state[node] = fresh
                     changed = True
@@ -385,28 +434,49 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     return result
 
 
-def _tie_break(rel: Relation) -> tuple[str, str]:
-    return (rel.target, rel.kind)
+#: The order relations are tried in, (target, kind): the tie-break between equally short paths.
+_tie_break = operator.attrgetter("target", "kind")
 
 
-def _relax(result: Propagation, node: str, relations: Iterable[Relation], mine: dict[Key, int]) -> None:
-    """Fill ``mine`` (what reaches ``node``) from the targets of its carrying relations, tried in
-    (target, kind) order; the first shortest path wins."""
-    state, artifacts, tables = result.state, result.bom._artifacts, result._moves
+def _relax(result: Propagation, relations: Iterable[Relation], mine: dict[Key, int]) -> None:
+    """Fill ``mine`` (what reaches an artifact) from the targets of its carrying relations, tried in
+    (target, kind) order; the first shortest path wins. A value is ``2 * length + combined``: one step
+    longer is ``+ 2``, and a combining relation sets the flag; ``2L + c < 2L'`` exactly when ``L < L'``."""
+    state, artifacts, tables = result.state, result.bom._artifacts, result._next
     for rel in relations:
         target, via = rel.target, rel.kind
         target_kind = artifacts[target].kind
-        moves = tables.get((via, target_kind))
-        if moves is None:
-            moves = result.moves(via, target_kind)
-        hop = 1 if via in _COMBINING else 0
-        for key, value in state[target].items():
-            nexts = moves.get(key)
-            if nexts is None:
-                nexts = moves[key] = result.move(via, target_kind, key)
-            candidate = (value | hop) + 2  # one step longer; combined if either is
-            for next_key in nexts:
-                current = mine.get(next_key)
-                # shorter wins: 2L + c < 2L' exactly when L < L' (c is 0 or 1)
-                if current is None or candidate < current & -2:
-                    mine[next_key] = candidate
+        if via in _FORKING:
+            _relax_forking(result, rel, mine)
+            continue
+        table = tables.get((via, target_kind))
+        if table is None:
+            table = result.next(via, target_kind)
+        if via in _COMBINING:
+            for key, value in state[target].items():
+                next_key = table[key]
+                if next_key is not None:
+                    current = mine.get(next_key)
+                    candidate = (value | 1) + 2
+                    if current is None or candidate < current & -2:
+                        mine[next_key] = candidate
+        else:
+            for key, value in state[target].items():
+                next_key = table[key]
+                if next_key is not None:
+                    current = mine.get(next_key)
+                    candidate = value + 2
+                    if current is None or candidate < current & -2:
+                        mine[next_key] = candidate
+
+
+def _relax_forking(result: Propagation, rel: Relation, mine: dict[Key, int]) -> None:
+    """:func:`_relax` for one relation of a kind that can turn a key into two (``distilled_from``)."""
+    moves = result.moves(rel.kind, result.bom._artifacts[rel.target].kind)
+    hop = 1 if rel.kind in _COMBINING else 0
+    for key, value in result.state[rel.target].items():
+        candidate = (value | hop) + 2
+        for next_key in moves[key]:
+            current = mine.get(next_key)
+            if current is None or candidate < current & -2:
+                mine[next_key] = candidate

@@ -96,7 +96,8 @@ class Propagation:
         self.bom = bom
         self.catalog = catalog
         self.policy = policy
-        #: artifact id -> {(license, channel): 2 * path length + combined}
+        #: artifact id -> {(license, channel): 2 * path length + combined}. Read-only: artifacts that
+        #: nothing reaches share one dict per declared license text.
         self.state: dict[str, dict[Key, int]] = {}
         self.resolved: dict[str, Resolved] = {}
         self._terms: dict[str, LicenseTerms | None] = {}
@@ -381,6 +382,14 @@ def _linkable_everywhere() -> frozenset[str]:
 def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     """Compute what reaches every artifact. Linear in artifacts + relations (times licenses per artifact)."""
     result = Propagation(bom, catalog, policy)
+    # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
+    carrying = result.carrying
+    for node, rels in bom._out.items():
+        kept = [r for r in rels if r.kind not in _SILENT]
+        if kept:
+            if len(kept) > 1:
+                kept.sort(key=_tie_break)
+            carrying[node] = kept
     cache: dict[str | None, Resolved] = {}
     state, resolved, key = result.state, result.resolved, result.key
     owns: dict[str | None, tuple[Resolved, dict[Key, int]]] = {}  # per declared text: its own licenses
@@ -391,18 +400,11 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
             res = resolve(declared, catalog, policy, cache)
             found = owns[declared] = (res, {key(lic, "own"): 0 for lic in res.ids})
         resolved[artifact.id] = found[0]
-        state[artifact.id] = found[1].copy()
-
-    # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
-    carrying = result.carrying
-    for node, rels in bom._out.items():
-        kept = [r for r in rels if r.kind not in _SILENT]
-        if kept:
-            if len(kept) > 1:
-                kept.sort(key=_tie_break)
-            carrying[node] = kept
+        # an artifact that nothing reaches shares its declared text's dict (read-only from here on)
+        state[artifact.id] = found[1].copy() if artifact.id in carrying else found[1]
     pending = {node: len(rels) for node, rels in carrying.items()}
-    queue = deque(sorted(i for i in state if i not in pending))
+    # the order among artifacts ready at once does not matter: each is final when it is taken
+    queue = deque(i for i in state if i not in pending)
     incoming = bom._in
     done = 0
     while queue:

@@ -48,6 +48,8 @@ CODES: dict[str, str] = {
     "relation-kind-mismatch": "a relation joins artifact kinds it does not fit (e.g. trained_on a code artifact)",
 }
 
+_TRACEABLE = frozenset({"model", "weights", "dataset"})  # kinds whose origin must be verifiable
+
 _DATA_NOTE = (
     "whether a dataset's terms bind a model trained on it is legally unsettled "
     "(policy data_terms_reach_models: {mode})"
@@ -454,7 +456,7 @@ class _Checker:
         #: signature of one (license, channel) at one artifact -> its findings (see _plan_for)
         self._plans: dict[tuple[Any, ...], tuple[tuple[str, str, str | None, str], ...]] = {}
         #: license id -> which facts of the artifact itself its checks read (None: none)
-        self._reads: dict[str, tuple[bool, bool, bool] | None] = {}
+        self._reads: dict[str, tuple[str | None, bool, bool] | None] = {}
         self._data_severity = {s: self._severity_for_data(s) for s in SEVERITIES}
 
     def compatible(self, outbound: str, inbound: str) -> Verdict:
@@ -587,6 +589,7 @@ class _Checker:
         every = "*" in waivers
         artifacts, states = self.bom._artifacts, self.prop.state
         incoming, resolved, messages = self.bom._in, self.prop.resolved, self.messages
+        demands = any(self.policy.require.to_dict().values())  # then provenance() sees every artifact
         templates: dict[tuple[Any, ...], _Template] = {}
         quiet: dict[tuple[int, str], bool] = {}  # (declared license, kind) -> declared() finds nothing
         by_rank: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
@@ -616,7 +619,10 @@ class _Checker:
                 before = len(out)
                 self.declared(artifact)
                 quiet[(res_id, kind)] = len(out) == before
-            self.provenance(artifact)
+            if demands or (
+                kind in _TRACEABLE and not (artifact.source or artifact.purl or artifact.hashes)
+            ):  # else provenance() finds nothing: the common case, decided without a call
+                self.provenance(artifact)
             state = states[subject]
             facts = (frozenset(state), kind, subject not in incoming, res_id)
             template = templates.get(facts)
@@ -714,10 +720,12 @@ class _Checker:
                     best, path = choice, other
         return best
 
-    def _reads_own_facts(self, terms: LicenseTerms) -> tuple[bool, bool, bool] | None:
+    def _reads_own_facts(self, terms: LicenseTerms) -> tuple[str | None, bool, bool] | None:
+        """What the checks of ``terms`` read of the artifact itself (None: nothing): the naming prefix
+        (lower case), whether its path matters (no-derivatives), whether its family does."""
         if terms.id not in self._reads:
             needed = (
-                bool(terms.naming_required and terms.naming_prefix),
+                terms.naming_prefix.lower() if terms.naming_required and terms.naming_prefix else None,
                 bool(terms.no_derivatives),
                 "improve-other-models" in terms.output_restriction_categories,
             )
@@ -731,17 +739,16 @@ class _Checker:
         reads = self._reads_own_facts(terms)
         if reads is None:
             return None
-        naming, no_derivatives, family = reads
-        facts = []
-        if naming:
-            assert terms.naming_prefix is not None
-            facts.append((artifact.name or artifact.id).lower().startswith(terms.naming_prefix.lower()))
+        prefix, no_derivatives, family = reads
+        facts: tuple[bool, ...] = ()
+        if prefix is not None:
+            facts = ((artifact.name or artifact.id).lower().startswith(prefix),)
         if no_derivatives and key[1] in ("derivation", "data"):
-            facts.append(any(v != "contains" for v in self.prop.trace(artifact.id, key)[1]))
+            facts += (any(v != "contains" for v in self.prop.trace(artifact.id, key)[1]),)
         if family:
             state = self.prop.state[artifact.id]
-            facts.append((terms.id, "own") in state or (terms.id, "derivation") in state)
-        return tuple(facts)
+            facts += ((terms.id, "own") in state or (terms.id, "derivation") in state,)
+        return facts
 
     def declared(self, artifact: Artifact) -> None:
         res = self.prop.resolved[artifact.id]
@@ -825,9 +832,7 @@ class _Checker:
                 artifact.id,
                 f"{artifact.label} has no {', '.join(missing)}, which the policy requires",
             )
-        elif artifact.kind in ("model", "weights", "dataset") and not (
-            artifact.source or artifact.purl or artifact.hashes
-        ):
+        elif artifact.kind in _TRACEABLE and not (artifact.source or artifact.purl or artifact.hashes):
             self.add(
                 "provenance-missing",
                 "warning",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, cast
 
 from aiprov._gc import paused_gc
@@ -427,8 +428,21 @@ def _threshold_figure(terms: LicenseTerms, use: Any) -> tuple[float | None, str]
 _Choice = tuple[str | None, str, Key]
 #: A finding of a plan: code, severity, license, and its choices (several when channels give it alike).
 _Entry = tuple[str, str, str, tuple[_Choice, ...]]
-#: The findings of a plan, per severity (error, warning, info), each in (code, license) order.
-_Plan = tuple[tuple[_Entry, ...], tuple[_Entry, ...], tuple[_Entry, ...]]
+#: The same entries as columns (codes, severities, licenses, clauses, messages, keys), where each
+#: has one choice: then the findings are made by one ``map``, not a loop.
+_Columns = tuple[tuple[Any, ...], ...]
+#: The findings of a plan of one severity, in (code, license) order, and as columns where they can be.
+_Rank = tuple[tuple[_Entry, ...], "_Columns | None"]
+#: The findings of a plan, per severity (error, warning, info).
+_Plan = tuple[_Rank, _Rank, _Rank]
+
+
+def _rank(entries: list[_Entry]) -> _Rank:
+    if any(len(choices) > 1 for *_, choices in entries):
+        return tuple(entries), None
+    codes, severities, licenses, choices = zip(*entries, strict=True) if entries else ((),) * 4
+    clauses, messages, keys = zip(*(c[0] for c in choices), strict=True) if entries else ((),) * 3
+    return tuple(entries), (codes, severities, licenses, clauses, messages, keys)
 
 
 class _Template:
@@ -639,8 +653,27 @@ class _Checker:
             # Commonly the plan is all there is about the subject: its findings go straight to their
             # severity's list. Otherwise (other findings, waivers) they join the general way below.
             plain = not (out or every or subject in waivers or subject in late)
-            for rank, entries in enumerate(plan):
+            for rank, (entries, columns) in enumerate(plan):
+                if not entries:
+                    continue
                 into = by_rank[rank] if plain else out
+                if columns is not None:  # one choice each: the findings are made in one call
+                    count = len(entries)
+                    codes, severities, licenses, clauses, variants, keys = columns
+                    into.extend(
+                        map(
+                            _lazy_finding,
+                            codes,
+                            severities,
+                            repeat(subject, count),
+                            licenses,
+                            clauses,
+                            variants,
+                            keys,
+                            repeat(messages, count),
+                        )
+                    )
+                    continue
                 for code, severity, license_id, choices in entries:
                     clause, message, key = (
                         choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
@@ -700,7 +733,7 @@ class _Checker:
             best = min(rank for rank, *_ in found)
             choices = tuple((clause, message, key) for rank, _, clause, message, key in found if rank == best)
             ranks[best].append((code, SEVERITIES[best], license_id, choices))
-        return tuple(ranks[0]), tuple(ranks[1]), tuple(ranks[2])
+        return _rank(ranks[0]), _rank(ranks[1]), _rank(ranks[2])
 
     def _shortest(self, subject: str, state: dict[Key, int], choices: tuple[_Choice, ...]) -> _Choice:
         """Of findings alike but for the channel, the one :func:`_dedupe` keeps: the shortest path, then

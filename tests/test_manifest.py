@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 from hypothesis import given
+from hypothesis import strategies as st
 
 import aiprov
 from aiprov.analysis import DEFAULT_POLICY, Policy
@@ -114,6 +116,51 @@ def test_json_manifests_read_alike_in_any_layout(bom: aiprov.AIBOM) -> None:
         assert manifest.loads(text, "m.json") == bom
 
 
+_MUTATIONS = (
+    ("artifacts", "version", 2),  # a number where a string goes (the reader takes it as "2")
+    ("artifacts", "kind", "robot"),
+    ("artifacts", "id", "  "),
+    ("artifacts", "id", "dup"),  # with the next one, a duplicate id
+    ("artifacts", "colour", "red"),  # an unknown key
+    ("artifacts", "hashes", {"sha256": ""}),
+    ("artifacts", "properties", {"x": [1, {"y": None}]}),
+    ("relations", "type", "inspired_by"),
+    ("relations", "to", "nowhere"),
+    ("relations", "properties", {"note": "kept"}),
+    ("relations", "properties", "not a mapping"),
+    ("metadata", None, ["not", "a", "mapping"]),
+    ("aibom", None, 2),
+)
+
+
+def _outcome(read: Any) -> Any:
+    try:
+        return manifest.to_dict(read())
+    except aiprov.ParseError as exc:
+        return str(exc)
+
+
+@given(graphs(), st.sampled_from(_MUTATIONS), st.integers(min_value=0, max_value=50))
+def test_every_json_manifest_reads_as_the_ordinary_reader_reads_it(
+    bom: aiprov.AIBOM, mutation: tuple[str, str | None, Any], index: int
+) -> None:
+    """Large JSON manifests take a fast typed path when they are plain. Plain or not, a manifest
+    reads to the same graph, or fails with the same error, as the ordinary reader makes of
+    json.loads' result."""
+    data = manifest.to_dict(bom)
+    section, key, value = mutation
+    if key is None:
+        data[section] = value
+    elif data.get(section):
+        entries = data[section]
+        entries[index % len(entries)][key] = value
+        if value == "dup" and len(entries) > 1:
+            entries[(index + 1) % len(entries)]["id"] = "dup"
+    text = json.dumps(data)
+    reference = _outcome(lambda: manifest._Reader("m.json", None).document(json.loads(text)))
+    assert _outcome(lambda: manifest.loads(text, "m.json")) == reference
+
+
 def test_read_artifacts_and_relations_are_the_immutable_values_code_builds() -> None:
     """The bulk reader builds artifacts and relations its own (faster) way: they are still exactly the
     Artifact and Relation values, equal and hashed alike, and refuse changes."""
@@ -143,6 +190,7 @@ def test_read_artifacts_and_relations_are_the_immutable_values_code_builds() -> 
     [
         ('{"aibom": 1, "artifacts": [{"id": "a", "kind": "model"},]}', "line 1, column 57"),
         ('{"aibom": 1,\n "artifacts": [{"id": "a", "kind": "robot"}]}', "artifacts/0/kind"),
+        ('{"aibom": 1, "artifacts": [{"id": " ", "kind": "model"}]}', "artifacts/0/id"),
         ('{"artifacts": [{"id": "a", "kind": "model"}], "aibom": 2}', "aibom"),
         (
             '{"aibom": 1, "artifacts": [{"id": "a", "kind": "model"}, {"id": "a", "kind": "code"}]}',

@@ -203,3 +203,32 @@ def test_json_manifest_errors_name_the_place(text: str, where: str) -> None:
         manifest.loads(text, "m.json")
     assert info.value.source == "m.json"
     assert where in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"aibom": 1, "artifacts": [{"id": "m", "kind": "model", "license": "MIT"}], "relations": []}',
+        b'\xef\xbb\xbf{"aibom": 1, "artifacts": [{"id": "m", "kind": "model"}]}',  # a byte-order mark
+        b' \n{"aibom": 1, "artifacts": [{"id": "m", "kind": "model", "version": 2}]}',  # not plain
+        '{"aibom": 1, "artifacts": [{"id": "m\u00e9", "kind": "model", "name": "\u00e9\u00e8"}]}'.encode(),
+        b"aibom: 1\nartifacts:\n  - {id: m, kind: model}\n",
+    ],
+)
+def test_a_manifest_file_reads_as_its_text(tmp_path: Path, content: bytes) -> None:
+    """A JSON manifest file of the plain shape is decoded from its bytes; every manifest file reads
+    to the graph its text reads to, through aiprov.load and manifest.read alike."""
+    path = tmp_path / "aibom.json"
+    path.write_bytes(content)
+    expected = manifest.loads(content.decode("utf-8-sig"), str(path))
+    for bom in (aiprov.load(path), aiprov.formats.load(path, "manifest-json"), manifest.read(path)):
+        assert manifest.to_dict(bom) == manifest.to_dict(expected)
+    assert aiprov.load(path).metadata["source_format"] == "manifest"
+
+
+def test_a_manifest_file_that_is_not_utf8_is_a_placed_error(tmp_path: Path) -> None:
+    path = tmp_path / "aibom.json"
+    path.write_bytes(b'{"aibom": 1, "artifacts": [{"id": "a\xff", "kind": "model"}]}')
+    for read in (aiprov.load, manifest.read):
+        with pytest.raises(aiprov.ParseError, match=r"aibom\.json: not UTF-8 text \(byte 36\)"):
+            read(path)

@@ -99,21 +99,38 @@ def loads(text: str, source: str = "<string>", fmt: str | None = None) -> AIBOM:
 
 def load(path: str | Path, fmt: str | None = None) -> AIBOM:
     """Read a file of any supported format: ``aiprov.load("aibom.yaml")``."""
-    return loads(read_text(path), str(path), fmt)
+    raw = read_bytes(path)
+    if fmt in (None, "manifest", "manifest-json"):
+        from aiprov.formats import manifest
+
+        bom = manifest.plain_json(raw, str(path), detected=fmt is not None)
+        if bom is not None:
+            bom.metadata.setdefault("source_format", fmt or "manifest")
+            return bom
+    text = decode_text(raw, path)
+    del raw  # a large document need not be held twice while it is parsed
+    return loads(text, str(path), fmt)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, with errors that name the file."""
+    path = Path(path)
+    if path.is_dir():
+        raise ParseError("is a directory, not a document", source=str(path))
+    return path.read_bytes()
+
+
+def decode_text(raw: bytes, path: str | Path) -> str:
+    """A file's bytes as text (UTF-8, a byte-order mark dropped), with errors that name the file."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
 
 
 def read_text(path: str | Path) -> str:
     """A file's text (UTF-8, a byte-order mark dropped), with errors that name the file."""
-    path = Path(path)
-    if path.is_dir():
-        raise ParseError("is a directory, not a document", source=str(path))
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
-    del raw  # a large manifest need not be held twice while it is parsed
-    return text
+    return decode_text(read_bytes(path), path)
 
 
 def dumps(bom: AIBOM, fmt: str, **options: Any) -> str:

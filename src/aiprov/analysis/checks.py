@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any, cast
 
 from aiprov._gc import paused_gc
@@ -438,6 +437,7 @@ _Plan = tuple[_Rank, _Rank, _Rank]
 
 
 def _rank(entries: list[_Entry]) -> _Rank:
+    """A plan's entries of one severity, with their columns when every entry has one choice."""
     if any(len(choices) > 1 for *_, choices in entries):
         return tuple(entries), None
     codes, severities, licenses, choices = zip(*entries, strict=True) if entries else ((),) * 4
@@ -665,12 +665,12 @@ class _Checker:
                             _lazy_finding,
                             codes,
                             severities,
-                            repeat(subject, count),
+                            itertools.repeat(subject, count),
                             licenses,
                             clauses,
                             variants,
                             keys,
-                            repeat(messages, count),
+                            itertools.repeat(messages, count),
                         )
                     )
                     continue

@@ -55,6 +55,26 @@ _TEXT_KEYS = ("name", "version", "supplier", "license", "concluded_license", "pu
 _KIND = {k: k for k in ARTIFACT_KINDS}
 _RELATION_KIND = {k: k for k in RELATION_KINDS}
 _TOP_KEYS = ("aibom", "metadata", "artifacts", "relations", "policy")
+_HEAD_BYTES = 65536  # what format detection reads of a file
+
+
+def _bare_artifact(
+    strings: dict[str, str],
+    artifact_id: str,
+    kind: str,
+    name: str | None,
+    version: str | None,
+    supplier: str | None,
+    lic: str | None,
+    concluded: str | None,
+    purl: str | None,
+    source: str | None,
+) -> Artifact:
+    """An artifact with no hashes or properties from checked strings (``kind`` canonical). Licenses
+    recur: ``strings`` keeps one string per distinct license text."""
+    if lic is not None:
+        lic = strings.setdefault(lic, lic)
+    return _artifact(artifact_id, kind, name, version, supplier, lic, concluded, purl, source, (), _EMPTY)
 
 
 class _NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -159,9 +179,9 @@ class _Reader:
         for value in (name, version, supplier, lic, concluded, purl, source):
             if value is not None and type(value) is not str:
                 return None
-        if lic is not None:  # licenses recur: share one string per distinct text
-            lic = strings.setdefault(lic, lic)
-        return _artifact(artifact_id, kind, name, version, supplier, lic, concluded, purl, source, (), _EMPTY)
+        return _bare_artifact(
+            strings, artifact_id, kind, name, version, supplier, lic, concluded, purl, source
+        )
 
     def artifact(self, data: Any, index: int) -> Artifact:
         path: tuple[Any, ...] = ("artifacts", index)
@@ -428,9 +448,6 @@ def plain_json(raw: bytes, source: str, *, detected: bool = False) -> AIBOM | No
         return _plain_json(raw, _Reader(source, None))
 
 
-_HEAD_BYTES = 65536
-
-
 def _plain_json(text: str | bytes, reader: _Reader) -> AIBOM | None:
     """Read a JSON manifest of the plain shape (known keys, string values, known and distinct ids)
     in one typed decode, with no dict per entry: three times faster than entry by entry. None for
@@ -458,21 +475,17 @@ def _plain_graph(doc: _PlainManifest, reader: _Reader) -> AIBOM | None:
         if entry.hashes or entry.properties:
             known[artifact_id] = reader.artifact(msgspec.structs.asdict(entry), i)
             continue
-        lic = entry.license
-        if lic is not None:  # licenses recur: share one string per distinct text
-            lic = strings.setdefault(lic, lic)
-        known[artifact_id] = _artifact(
+        known[artifact_id] = _bare_artifact(
+            strings,
             artifact_id,
             kind,
             entry.name,
             entry.version,
             entry.supplier,
-            lic,
+            entry.license,
             entry.concluded_license,
             entry.purl,
             entry.source,
-            (),
-            _EMPTY,
         )
     relations: list[Relation] = []
     relation_kinds = _RELATION_KIND

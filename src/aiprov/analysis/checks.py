@@ -57,9 +57,17 @@ _DATA_NOTE = (
 
 
 class _FindingSlots:
-    """The storage of a :class:`Finding` (shared with :class:`_LazyFinding`, which builds them)."""
+    """The storage of a :class:`Finding` (shared with :class:`_LazyFinding`, which builds them): the
+    code, severity and subject, the path (for a lazy finding, the key that carried the term), and
+    the rest as one tuple (license, clause, message, renderer) that all the findings one plan makes
+    share. Five slots, not eight: a large check makes millions of findings."""
 
-    __slots__ = ("_message", "_path", "_render", "clause", "code", "license", "severity", "subject")
+    __slots__ = ("_path", "_rest", "code", "severity", "subject")
+
+
+#: (license, clause, message, renderer): the message itself with no renderer, or for a lazy finding
+#: the name of the :class:`_Messages` method that renders it.
+_Rest = tuple["str | None", "str | None", str, "_Messages | None"]
 
 
 class Finding(_FindingSlots):
@@ -75,11 +83,8 @@ class Finding(_FindingSlots):
     code: str
     severity: str
     subject: str
-    license: str | None
-    clause: str | None
-    _message: str  # the message, or for a lazy finding the name of its _Messages method
     _path: Any  # the path, or for a lazy finding the (license, channel) key at the subject
-    _render: _Messages | None
+    _rest: _Rest
 
     def __init__(
         self,
@@ -96,11 +101,8 @@ class Finding(_FindingSlots):
             ("code", code),
             ("severity", severity),
             ("subject", subject),
-            ("license", license),
-            ("clause", clause),
-            ("_message", message),
             ("_path", tuple(path)),
-            ("_render", None),
+            ("_rest", (license, clause, message, None)),
         ):
             object.__setattr__(self, name, value)
 
@@ -111,27 +113,35 @@ class Finding(_FindingSlots):
         raise AttributeError(f"Finding is immutable (cannot delete {name!r})")
 
     @property
+    def license(self) -> str | None:
+        return self._rest[0]
+
+    @property
+    def clause(self) -> str | None:
+        return self._rest[1]
+
+    @property
     def message(self) -> str:
-        if self._render is None:
-            return self._message
-        return self._render.message(self)
+        render = self._rest[3]
+        return self._rest[2] if render is None else render.message(self)
 
     @property
     def path(self) -> tuple[str, ...]:
         """Artifact ids from the subject back to the origin of the term."""
-        if self._render is None:
-            return self._path  # type: ignore[no-any-return]
-        return self._render.path(self)
+        render = self._rest[3]
+        return self._path if render is None else render.path(self)
 
     def _path_length(self) -> int:
-        return len(self._path) if self._render is None else self._render.length(self)
+        render = self._rest[3]
+        return len(self._path) if render is None else render.length(self)
 
     def _values(self) -> tuple[Any, ...]:
-        if self._render is None:
-            message, path = self._message, self._path
+        license_id, clause, message, render = self._rest
+        if render is None:
+            path = self._path
         else:
-            message, path = self._render.render(self)  # one walk of the path for both
-        return (self.code, self.severity, self.subject, message, path, self.license, self.clause)
+            message, path = render.render(self)  # one walk of the path for both
+        return (self.code, self.severity, self.subject, message, path, license_id, clause)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
@@ -190,37 +200,25 @@ def _finding(
 
 
 class _LazyFinding(_FindingSlots):
-    """Builds a finding whose message (``variant``) and path (that of ``key`` at the subject) are
-    rendered on demand: it fills the slots with plain stores, then becomes a :class:`Finding` (same
-    layout), which refuses any later change. Three times cheaper than setting each slot through
-    ``object.__setattr__``, for the millions a large check makes."""
+    """Builds a finding whose message (``rest[2]``, a :class:`_Messages` method name) and path (that
+    of ``key`` at the subject) are rendered on demand by ``rest[3]``: it fills the slots with plain
+    stores, then becomes a :class:`Finding` (same layout), which refuses any later change. Three
+    times cheaper than setting each slot through ``object.__setattr__``, for the millions a large
+    check makes."""
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        code: str,
-        severity: str,
-        subject: str,
-        license_id: str,
-        clause: str | None,
-        variant: str,
-        key: Key,
-        render: _Messages,
-    ) -> None:
+    def __init__(self, code: str, severity: str, subject: str, rest: _Rest, key: Key) -> None:
         self.code = code
         self.severity = severity
         self.subject = subject
-        self.license = license_id
-        self.clause = clause
-        self._message = variant
+        self._rest = rest
         self._path = key
-        self._render = render
         self.__class__ = Finding  # type: ignore[assignment]
 
 
 #: ``_LazyFinding(...)``, typed as what it returns: a Finding.
-_lazy_finding = cast("Callable[[str, str, str, str, str | None, str, Key, _Messages], Finding]", _LazyFinding)
+_lazy_finding = cast("Callable[[str, str, str, _Rest, Key], Finding]", _LazyFinding)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -296,7 +294,7 @@ class _Messages:
         assert terms is not None
         ids, kinds = self.prop.trace(subject, item)
         origin = _chain_text(ids, kinds) if item[1] != "own" else ""
-        write: Any = getattr(self, "_" + finding._message.replace("-", "_"))
+        write: Any = getattr(self, "_" + finding._rest[2].replace("-", "_"))
         return write(finding, artifact, item, terms, origin), ids
 
     def data_note(self, item: Key) -> str:
@@ -423,12 +421,13 @@ def _threshold_figure(terms: LicenseTerms, use: Any) -> tuple[float | None, str]
     return None, counted or "units"
 
 
-#: One way a finding can come: its clause, its message variant, and the (license, channel) it reached by.
-_Choice = tuple[str | None, str, Key]
+#: One way a finding can come: the rest of its values (license, clause, message variant and the
+#: renderer), and the (license, channel) it reached by.
+_Choice = tuple[_Rest, Key]
 #: A finding of a plan: code, severity, license, and its choices (several when channels give it alike).
 _Entry = tuple[str, str, str, tuple[_Choice, ...]]
-#: The same entries as columns (codes, severities, licenses, clauses, messages, keys), where each
-#: has one choice: then the findings are made by one ``map``, not a loop.
+#: The same entries as columns (codes, severities, rests, keys), where each has one choice: then the
+#: findings are made by one ``map``, not a loop.
 _Columns = tuple[tuple[Any, ...], ...]
 #: The findings of a plan of one severity, in (code, license) order, and as columns where they can be.
 _Rank = tuple[tuple[_Entry, ...], "_Columns | None"]
@@ -440,9 +439,9 @@ def _rank(entries: list[_Entry]) -> _Rank:
     """A plan's entries of one severity, with their columns when every entry has one choice."""
     if any(len(choices) > 1 for *_, choices in entries):
         return tuple(entries), None
-    codes, severities, licenses, choices = zip(*entries, strict=True) if entries else ((),) * 4
-    clauses, messages, keys = zip(*(c[0] for c in choices), strict=True) if entries else ((),) * 3
-    return tuple(entries), (codes, severities, licenses, clauses, messages, keys)
+    codes, severities, _, choices = zip(*entries, strict=True) if entries else ((),) * 4
+    rests, keys = zip(*(c[0] for c in choices), strict=True) if entries else ((),) * 2
+    return tuple(entries), (codes, severities, rests, keys)
 
 
 class _Template:
@@ -602,7 +601,7 @@ class _Checker:
         waivers = {w.subject for w in self.policy.waivers}
         every = "*" in waivers
         artifacts, states = self.bom._artifacts, self.prop.state
-        incoming, resolved, messages = self.bom._in, self.prop.resolved, self.messages
+        incoming, resolved = self.bom._in, self.prop.resolved
         demands = any(self.policy.require.to_dict().values())  # then provenance() sees every artifact
         templates: dict[tuple[Any, ...], _Template] = {}
         quiet: dict[tuple[int, str], bool] = {}  # (declared license, kind) -> declared() finds nothing
@@ -658,29 +657,21 @@ class _Checker:
                     continue
                 into = by_rank[rank] if plain else out
                 if columns is not None:  # one choice each: the findings are made in one call
-                    count = len(entries)
-                    codes, severities, licenses, clauses, variants, keys = columns
+                    codes, severities, rests, keys = columns
                     into.extend(
                         map(
                             _lazy_finding,
                             codes,
                             severities,
-                            itertools.repeat(subject, count),
-                            licenses,
-                            clauses,
-                            variants,
+                            itertools.repeat(subject, len(codes)),
+                            rests,
                             keys,
-                            itertools.repeat(messages, count),
                         )
                     )
                     continue
-                for code, severity, license_id, choices in entries:
-                    clause, message, key = (
-                        choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
-                    )
-                    into.append(
-                        _lazy_finding(code, severity, subject, license_id, clause, message, key, messages)
-                    )
+                for code, severity, _, choices in entries:
+                    rest, key = choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
+                    into.append(_lazy_finding(code, severity, subject, rest, key))
             if not plain:
                 settle(subject, out)
         return by_rank, waived
@@ -731,7 +722,11 @@ class _Checker:
         ranks: tuple[list[_Entry], list[_Entry], list[_Entry]] = ([], [], [])
         for (code, license_id), found in sorted(groups.items()):
             best = min(rank for rank, *_ in found)
-            choices = tuple((clause, message, key) for rank, _, clause, message, key in found if rank == best)
+            choices = tuple(
+                ((license_id, clause, message, self.messages), key)
+                for rank, _, clause, message, key in found
+                if rank == best
+            )
             ranks[best].append((code, SEVERITIES[best], license_id, choices))
         return _rank(ranks[0]), _rank(ranks[1]), _rank(ranks[2])
 
@@ -739,16 +734,16 @@ class _Checker:
         """Of findings alike but for the channel, the one :func:`_dedupe` keeps: the shortest path, then
         the smallest path, then the first."""
         best = choices[0]
-        length = state[best[2]] >> 1
+        length = state[best[1]] >> 1
         path: tuple[str, ...] | None = None
         for choice in choices[1:]:
-            mine = state[choice[2]] >> 1
+            mine = state[choice[1]] >> 1
             if mine < length:
                 best, length, path = choice, mine, None
             elif mine == length:
                 if path is None:
-                    path = self.prop.path(subject, best[2])
-                other = self.prop.path(subject, choice[2])
+                    path = self.prop.path(subject, best[1])
+                other = self.prop.path(subject, choice[1])
                 if other < path:
                     best, path = choice, other
         return best

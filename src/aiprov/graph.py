@@ -458,8 +458,13 @@ class AIBOM:
         grey, black = 1, 2
         color: dict[str, int] = {}  # only artifacts with relations get one: no cycle passes the others
         out_lists = self._out
-        for start in self._artifacts:
-            if start in color or start not in out_lists:
+        for start, rels in out_lists.items():  # an artifact with no relation starts no cycle
+            if start in color:
+                continue
+            for rel in rels:
+                if rel.kind in wanted:
+                    break
+            else:  # none of the kinds asked for (code that only depends on code): no cycle starts here
                 continue
             stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(out_lists[start]))]
             color[start] = grey

@@ -87,7 +87,7 @@ def _check(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         sys.stdout.write(render.findings_markdown(report, bom))
     else:
-        sys.stdout.write(render.findings_text(report, bom, color=use_color()))
+        render.write_findings_text(report, sys.stdout, bom, color=use_color())
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
 
 

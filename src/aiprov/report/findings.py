@@ -19,6 +19,7 @@ __all__ = [
     "obligations_markdown",
     "obligations_text",
     "write_findings_json",
+    "write_findings_text",
 ]
 
 _COLORS = {"error": "31;1", "warning": "33;1", "info": "36"}
@@ -75,27 +76,37 @@ def _groups(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
 
 def findings_text(report: Report, bom: AIBOM | None = None, *, color: bool = False) -> str:
     """Grouped by artifact; each finding with its path as a chain and its clause."""
-    lines: list[str] = []
+    out = io.StringIO()
+    write_findings_text(report, out, bom, color=color)
+    return out.getvalue()
+
+
+def write_findings_text(
+    report: Report, stream: TextIO, bom: AIBOM | None = None, *, color: bool = False
+) -> None:
+    """:func:`findings_text`, written to ``stream`` one artifact at a time; each finding's message and
+    path come from one walk of its path."""
     for subject, group in _groups(report.findings).items():
-        lines.append(_paint(_label(bom, subject), "1", color))
+        lines = [_paint(_label(bom, subject), "1", color)]
         for f in group:
-            head = _paint(f"  {_ICONS[f.severity]} {f.severity:<7} {f.code}", _COLORS[f.severity], color)
-            lines.append(f"{head}  {f.message}")
-            if len(f.path) > 1 and " via " not in f.message:
-                lines.append(f"      path: {_chain(f.path)}")
-            if f.license:
-                lines.append(f"      license: {f.license}" + (f" §{f.clause}" if f.clause else ""))
+            _, severity, _, message, path, license_id, clause = f._values()
+            head = _paint(f"  {_ICONS[severity]} {severity:<7} {f.code}", _COLORS[severity], color)
+            lines.append(f"{head}  {message}")
+            if len(path) > 1 and " via " not in message:
+                lines.append(f"      path: {_chain(path)}")
+            if license_id:
+                lines.append(f"      license: {license_id}" + (f" §{clause}" if clause else ""))
         lines.append("")
+        stream.write("\n".join(lines) + "\n")
     s = report.summary()
     verdict = f"{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info"
     if s["waived"]:
         verdict += f", {s['waived']} waived"
     use = report.policy.use
-    lines.append(
+    stream.write(
         f"{s['artifacts']} artifacts, {s['relations']} relations checked "
-        f"(use: {'commercial' if use.commercial else 'non-commercial'}, {use.distribution}): {verdict}"
+        f"(use: {'commercial' if use.commercial else 'non-commercial'}, {use.distribution}): {verdict}\n"
     )
-    return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:

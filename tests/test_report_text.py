@@ -73,3 +73,13 @@ def test_a_path_the_message_does_not_name_gets_a_line_of_its_own() -> None:
         "  ℹ info    attribution-required  y via a\n      license: MIT\n\n"
     )
     assert text == _expected(report, bom) + text.rstrip("\n").rsplit("\n", 1)[1] + "\n"
+
+
+def test_the_markdown_report_has_a_row_of_each_findings_fields() -> None:
+    bom = aiprov.load(Path(__file__).parent.parent / "examples" / "chat-product" / "aibom.yaml")
+    report = check(bom, Policy())
+    text = render.findings_markdown(report, bom)
+    for f in report.findings:
+        cells = [f.severity, f"`{f.code}`", f.message, " → ".join(f.path), f.license or "", f.clause or ""]
+        row = "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        assert row in text.splitlines()

@@ -130,9 +130,10 @@ def findings_markdown(report: Report, bom: AIBOM | None = None) -> str:
             "|---|---|---|---|---|---|",
         ]
         for f in group:
+            code, severity, _, message, path, license_id, clause = f._values()  # one walk of the path
             out.append(
-                f"| {f.severity} | `{f.code}` | {_md(f.message)} | {_md(_chain(f.path))} | "
-                f"{_md(f.license or '')} | {_md(f.clause or '')} |"
+                f"| {severity} | `{code}` | {_md(message)} | {_md(_chain(path))} | "
+                f"{_md(license_id or '')} | {_md(clause or '')} |"
             )
         out.append("")
     return "\n".join(out)

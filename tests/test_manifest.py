@@ -232,3 +232,22 @@ def test_a_manifest_file_that_is_not_utf8_is_a_placed_error(tmp_path: Path) -> N
     for read in (aiprov.load, manifest.read):
         with pytest.raises(aiprov.ParseError, match=r"aibom\.json: not UTF-8 text \(byte 36\)"):
             read(path)
+
+
+def test_a_json_manifest_file_is_tried_on_the_plain_path_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """A JSON manifest that is not of the plain shape falls back to the entry-by-entry reader
+    without being decoded on the plain path a second time (as bytes, then as text)."""
+    path = tmp_path / "aibom.json"
+    path.write_text('{"aibom": 1, "artifacts": [{"id": "m", "kind": "model", "version": 2}]}')
+    calls = []
+    original = manifest._plain_json
+
+    def counted(text: str | bytes, reader: Any) -> Any:
+        calls.append(type(text))
+        return original(text, reader)
+
+    monkeypatch.setattr(manifest, "_plain_json", counted)
+    for read in (aiprov.load, manifest.read):
+        calls.clear()
+        assert read(path).get("m").version == "2"
+        assert calls == [bytes]

@@ -99,17 +99,27 @@ def loads(text: str, source: str = "<string>", fmt: str | None = None) -> AIBOM:
 
 def load(path: str | Path, fmt: str | None = None) -> AIBOM:
     """Read a file of any supported format: ``aiprov.load("aibom.yaml")``."""
-    raw = read_bytes(path)
-    if fmt in (None, "manifest", "manifest-json"):
+    if fmt in ("manifest", "manifest-json") or (fmt is None and _detect_file(path) == "manifest"):
         from aiprov.formats import manifest
 
-        bom = manifest.plain_json(raw, str(path), detected=fmt is not None)
-        if bom is not None:
-            bom.metadata.setdefault("source_format", fmt or "manifest")
-            return bom
-    text = decode_text(raw, path)
-    del raw  # a large document need not be held twice while it is parsed
-    return loads(text, str(path), fmt)
+        bom = manifest.read(path)  # large JSON manifests are read from their bytes
+        bom.metadata.setdefault("source_format", fmt or "manifest")
+        return bom
+    return loads(read_text(path), str(path), fmt)
+
+
+def _detect_file(path: str | Path) -> str | None:
+    """The format :func:`detect` finds in the file's first characters (None: none, or unreadable:
+    reading it whole then names the problem)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4 * _HEAD)  # at least _HEAD characters of UTF-8
+    except OSError:
+        return None
+    try:
+        return detect(head.decode("utf-8-sig", "ignore")[:_HEAD])
+    except ParseError:
+        return None
 
 
 def read_bytes(path: str | Path) -> bytes:

@@ -28,7 +28,7 @@ import yaml
 
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
-from aiprov.formats import decode_text, detect, parse_json, read_bytes
+from aiprov.formats import decode_text, parse_json, read_bytes
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
     _EMPTY,
@@ -55,7 +55,7 @@ _TEXT_KEYS = ("name", "version", "supplier", "license", "concluded_license", "pu
 _KIND = {k: k for k in ARTIFACT_KINDS}
 _RELATION_KIND = {k: k for k in RELATION_KINDS}
 _TOP_KEYS = ("aibom", "metadata", "artifacts", "relations", "policy")
-_HEAD_BYTES = 65536  # what format detection reads of a file
+_HEAD_BYTES = 65536  # where a JSON document's opening brace is looked for
 
 
 def _bare_artifact(
@@ -431,23 +431,6 @@ class _PlainManifest(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 _decode_plain = msgspec.json.Decoder(_PlainManifest).decode
 
 
-def plain_json(raw: bytes, source: str, *, detected: bool = False) -> AIBOM | None:
-    """A JSON manifest file of the plain shape, read from its bytes (no text is made of a large
-    file); None for any other file (not a manifest, YAML, not plain, not UTF-8), which the caller
-    reads as text the ordinary way. ``detected``: the caller knows the file is a manifest."""
-    head = raw[:_HEAD_BYTES].decode("utf-8", "ignore")
-    if not head.lstrip(" \t\r\n").startswith("{"):
-        return None
-    if not detected:
-        try:
-            if detect(head) != "manifest":
-                return None
-        except ParseError:
-            return None
-    with paused_gc():
-        return _plain_json(raw, _Reader(source, None))
-
-
 def _plain_json(text: str | bytes, reader: _Reader) -> AIBOM | None:
     """Read a JSON manifest of the plain shape (known keys, string values, known and distinct ids)
     in one typed decode, with no dict per entry: three times faster than entry by entry. None for
@@ -504,10 +487,15 @@ def _plain_graph(doc: _PlainManifest, reader: _Reader) -> AIBOM | None:
 
 def loads(text: str, source: str = "<string>") -> AIBOM:
     """Read a manifest from a string (JSON or YAML)."""
+    return _loads(text, source, plain=True)
+
+
+def _loads(text: str, source: str, *, plain: bool) -> AIBOM:
+    """:func:`loads`; ``plain``: try the plain-shape path (False when the caller tried it already)."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
         with paused_gc():
-            bom = _plain_json(text, _Reader(source, None))
+            bom = _plain_json(text, _Reader(source, None)) if plain else None
             if bom is not None:
                 return bom
             try:
@@ -536,14 +524,19 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
 
 
 def read(path: str | Path) -> AIBOM:
-    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``)."""
+    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``). A JSON manifest of the plain shape is
+    decoded from the file's bytes (no text is made of a large file); anything else is read as text."""
+    source = str(path)
     raw = read_bytes(path)
-    bom = plain_json(raw, str(path), detected=True)
-    if bom is not None:
-        return bom
+    json_like = raw[:_HEAD_BYTES].lstrip(b" \t\r\n").startswith(b"{")  # a byte-order mark: as text
+    if json_like:
+        with paused_gc():
+            bom = _plain_json(raw, _Reader(source, None))
+        if bom is not None:
+            return bom
     text = decode_text(raw, path)
-    del raw
-    return loads(text, str(path))
+    del raw  # a large manifest need not be held twice while it is parsed
+    return _loads(text, source, plain=not json_like)
 
 
 def to_dict(bom: AIBOM) -> dict[str, Any]:

@@ -389,8 +389,7 @@ class _Messages:
         declared = norm.expression if norm is not None and norm.expression else "no license"
         return (
             f"{artifact.label} ({declared}) is trained on {terms.id} data, whose {terms.cite('copyleft')} "
-            f"asks adaptations to be shared alike{origin}; "
-            f"{_DATA_NOTE.format(mode=self.policy.data_terms_reach_models)}"
+            f"asks adaptations to be shared alike{origin}{self.data_note(item)}"
         )
 
     def _output_improve(

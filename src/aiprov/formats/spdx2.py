@@ -146,6 +146,16 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             kept_annotations.append(ann)
     bom = AIBOM()
     ids: dict[str, str] = {}
+
+    def place(spdx_id: str, artifact: Artifact, element: str, elements: str) -> None:
+        """Add an element's artifact, with aiprov's annotations on it applied; its id must be new."""
+        if spdx_id in extras:
+            artifact = apply_extras(artifact, extras[spdx_id], source, f"{element} {spdx_id}")
+        if artifact.id in bom:
+            raise ParseError(f"two {elements} give the artifact id {artifact.id!r}", source=source)
+        ids[spdx_id] = artifact.id
+        bom.add(artifact)
+
     for package in doc.packages:
         artifact = decode_package(
             package,
@@ -154,12 +164,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
                 "concluded": _license(package.license_concluded),
             },
         )
-        if package.spdx_id in extras:
-            artifact = apply_extras(artifact, extras[package.spdx_id], source, f"package {package.spdx_id}")
-        if artifact.id in bom:
-            raise ParseError(f"two packages give the artifact id {artifact.id!r}", source=source)
-        ids[package.spdx_id] = artifact.id
-        bom.add(artifact)
+        place(package.spdx_id, artifact, "package", "packages")
     for file in doc.files:  # SPDX 2 files become artifacts too (written back as packages)
         artifact = Artifact(
             id=file.spdx_id.removeprefix("SPDXRef-"),
@@ -169,12 +174,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             hashes=tuple((hash_name(c.algorithm.name), c.value) for c in file.checksums),
             properties={"spdx2:element": "file"},
         )
-        if file.spdx_id in extras:
-            artifact = apply_extras(artifact, extras[file.spdx_id], source, f"file {file.spdx_id}")
-        if artifact.id in bom:
-            raise ParseError(f"two elements give the artifact id {artifact.id!r}", source=source)
-        ids[file.spdx_id] = artifact.id
-        bom.add(artifact)
+        place(file.spdx_id, artifact, "file", "elements")
     known = {*ids, *(s.spdx_id for s in doc.snippets), "SPDXRef-DOCUMENT"}
     other: list[list[Any]] = []
     for rel in doc.relationships:

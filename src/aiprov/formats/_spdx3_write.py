@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 from aiprov.formats._spdx3_map import (
@@ -26,9 +25,9 @@ from aiprov.formats._spdx3_map import (
 )
 from aiprov.formats._spdx_common import (
     EXTRAS_MEDIA_TYPE,
-    FIXED_CREATED,
     artifact_extras,
     bom_digest,
+    created,
     encode_extras,
     iri_for,
     license_refs,
@@ -54,20 +53,6 @@ _RAW_SKIP = {"spdx3:type", "spdx3:software_primaryPurpose"}
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
-
-
-def _created(bom: AIBOM) -> datetime:
-    meta = bom.metadata.get("spdx3") or {}
-    for value in (meta.get("created"), bom.metadata.get("created")):
-        if isinstance(value, str):
-            try:
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=timezone.utc)
-            return parsed.replace(microsecond=0)
-    return datetime.fromisoformat(FIXED_CREATED.replace("Z", "+00:00"))
 
 
 def _hash_algorithm(alg: str) -> str | None:
@@ -97,7 +82,7 @@ class _Writer:
         self.kept_ids = kept_ids
         refs = self.meta.get("licenseRefs")
         self.custom_refs: dict[str, str] = dict(refs) if isinstance(refs, dict) else {}
-        self.ci = spdx3.CreationInfo(specVersion="3.0.1", created=_created(bom))
+        self.ci = spdx3.CreationInfo(specVersion="3.0.1", created=created(bom, "spdx3"))
         created_by = self.meta.get("createdBy")
         if isinstance(created_by, list) and created_by and all(c in kept_ids for c in created_by):
             self.ci.createdBy = created_by

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -28,6 +29,7 @@ __all__ = [
     "apply_relation_extras",
     "artifact_extras",
     "bom_digest",
+    "created",
     "decode_extras",
     "encode_extras",
     "id_from_iri",
@@ -55,6 +57,20 @@ def bom_digest(bom: AIBOM) -> str:
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def created(bom: AIBOM, spdx_key: str) -> datetime:
+    """The creation time to write: the one read from this SPDX version (``metadata[spdx_key]``), else
+    the graph's, else :data:`FIXED_CREATED`; in UTC when it names no zone, to the second."""
+    meta = bom.metadata.get(spdx_key) or {}
+    for value in (meta.get("created"), bom.metadata.get("created"), FIXED_CREATED):
+        if isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).replace(microsecond=0)
+    raise AssertionError("unreachable: FIXED_CREATED parses")
 
 
 def iri_for(base: str, artifact_id: str) -> str:

@@ -15,7 +15,6 @@ import importlib
 import io
 import json
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 from aiprov.exceptions import GraphError, ParseError
@@ -31,10 +30,10 @@ from aiprov.formats._spdx2_map import (
     spdx_ref,
 )
 from aiprov.formats._spdx_common import (
-    FIXED_CREATED,
     apply_extras,
     artifact_extras,
     bom_digest,
+    created,
     decode_extras,
     encode_extras,
     license_refs,
@@ -238,18 +237,6 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
 
 
 # -- writing -------------------------------------------------------------------------------
-def _created(bom: AIBOM) -> datetime:
-    meta = bom.metadata.get("spdx2") or {}
-    for value in (meta.get("created"), bom.metadata.get("created"), FIXED_CREATED):
-        if isinstance(value, str):
-            try:
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).replace(microsecond=0)
-    raise AssertionError("unreachable")
-
-
 def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, str]]:
     spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
     model = _module("spdx_tools.spdx.model")
@@ -272,7 +259,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
     SpdxNone = model.SpdxNone
 
     meta = bom.metadata.get("spdx2") or {}
-    created = _created(bom)
+    created_at = created(bom, "spdx2")
     creators = []
     for text in meta.get("creators") or [f"Tool: {_TOOL}"]:
         kind, _, name = str(text).partition(":")
@@ -286,7 +273,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
         name=meta.get("name") or "AI-BOM",
         document_namespace=meta.get("namespace") or f"https://aiprov.invalid/spdx2/{bom_digest(bom)}",
         creators=creators,
-        created=created,
+        created=created_at,
         document_comment=meta.get("comment"),
         creator_comment=meta.get("creator_comment"),
     )
@@ -378,7 +365,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                     ref,
                     AnnotationType.OTHER,
                     Actor(ActorType.TOOL, _TOOL),
-                    created,
+                    created_at,
                     encode_extras(extras[ref]),
                 )
             )

@@ -29,6 +29,7 @@ import yaml
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
 from aiprov.formats import decode_text, parse_json, read_bytes
+from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
     _EMPTY,
@@ -77,34 +78,13 @@ def _bare_artifact(
     return _artifact(artifact_id, kind, name, version, supplier, lic, concluded, purl, source, (), _EMPTY)
 
 
-class _NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """The safe loader (libyaml's when present); aliases are refused before construction."""
-
-
 def _compose(text: str, source: str) -> yaml.Node | None:
     try:
-        for event in yaml.parse(text, Loader=_NoAliasLoader):  # a cheap first pass: refuse aliases early
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise ParseError(
-                    "YAML aliases (*ref) are not supported in manifests",
-                    source=source,
-                    location=f"line {mark.line + 1}" if mark else None,
-                )
-        node: yaml.Node | None = yaml.compose(text, Loader=_NoAliasLoader)
+        refuse_aliases(text, source, "YAML aliases (*ref) are not supported in manifests")
+        node: yaml.Node | None = yaml.compose(text, Loader=NoAliasLoader)
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, source) from None
+        raise yaml_error(exc, source) from None
     return node
-
-
-def _yaml_error(exc: yaml.YAMLError, source: str) -> ParseError:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return ParseError(
-        f"not valid YAML: {problem}",
-        source=source,
-        location=f"line {mark.line + 1}, column {mark.column + 1}" if mark else None,
-    )
 
 
 class _Lines:
@@ -513,11 +493,11 @@ def _loads(text: str, source: str, *, plain: bool) -> AIBOM:
     node = _compose(text, source)
     if node is None:
         return _Reader(source, None).document(None)
-    loader = _NoAliasLoader("")
+    loader = NoAliasLoader("")
     try:
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, source) from None
+        raise yaml_error(exc, source) from None
     finally:
         loader.dispose()
     return _Reader(source, _Lines(node)).document(data)

@@ -35,6 +35,7 @@ import yaml
 
 from aiprov.exceptions import ParseError
 from aiprov.formats import parse_json
+from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.graph import AIBOM, Artifact
 
 __all__ = ["COMPONENT_TYPES", "FRAMEWORK_NAME", "dumps", "loads"]
@@ -85,31 +86,14 @@ _COMPONENT_KEYS = (
 )
 
 
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """The safe loader; aliases are refused before construction."""
-
-
 def _parse(text: str, source: str) -> Any:
     if text.lstrip().startswith("{"):
         return parse_json(text, source)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise ParseError(
-                    "YAML aliases (*ref) are not supported",
-                    source=source,
-                    location=f"line {mark.line + 1}" if mark else None,
-                )
-        return yaml.load(text, Loader=_Loader)
+        refuse_aliases(text, source, "YAML aliases (*ref) are not supported")
+        return yaml.load(text, Loader=NoAliasLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParseError(
-            f"not valid YAML: {problem}",
-            source=source,
-            location=f"line {mark.line + 1}, column {mark.column + 1}" if mark else None,
-        ) from None
+        raise yaml_error(exc, source) from None
 
 
 def _slug(name: str) -> str:

@@ -90,3 +90,26 @@ def graphs(draw: st.DrawFn, max_artifacts: int = 12, fitting_only: bool = True) 
             kind = draw(st.sampled_from(kinds))
             rels.append(Relation(source=src.id, kind=kind, target=dst.id))
     return AIBOM(arts, rels)
+
+
+# Kinds that may close a cycle: none is a derivation, so AIBOM.validate() accepts the cycle.
+_CYCLE_KINDS = ("depends_on", "trained_on", "generated_by", "built_with", "evaluated_on")
+
+
+@st.composite
+def cyclic_graphs(draw: st.DrawFn, max_artifacts: int = 10) -> AIBOM:
+    """:func:`graphs`, plus relations of non-derivation kinds in either direction, so that cycles
+    (code linked in a ring, a model trained on data it generated) and what depends on them occur."""
+    bom = draw(graphs(max_artifacts=max_artifacts, fitting_only=False))
+    ids = [a.id for a in bom]
+    if len(ids) > 1:
+        extra = draw(
+            st.lists(
+                st.tuples(st.sampled_from(ids), st.sampled_from(_CYCLE_KINDS), st.sampled_from(ids)),
+                max_size=2 * len(ids),
+            )
+        )
+        for source, kind, target in extra:
+            if source != target:
+                bom.add_relation(Relation(source=source, kind=kind, target=target))
+    return bom

@@ -14,7 +14,7 @@ from aiprov.graph import AIBOM, Relation
 from aiprov.licenses.catalog import default_catalog
 
 from .builders import chain, has
-from .strategies import graphs
+from .strategies import cyclic_graphs, graphs
 
 LLAMA = "LicenseRef-scancode-llama-3.1-license-2024"
 
@@ -163,6 +163,59 @@ def test_dependency_cycle_keeps_shortest_paths() -> None:
     assert has(bom, "copyleft-conflict", "a").path == ("a", "b", "c")
 
 
+def test_what_depends_on_a_cycle_gets_the_cycles_terms() -> None:
+    """A fine-tune of a model in a self-training loop, and code linked to a ring of libraries, are
+    analysed like the rest: the terms reach them by their shortest paths, whatever the list order."""
+    arts = (
+        ("ft", "model", "llama3.1", {"name": "Llama-ft"}),
+        ("m", "model", "llama3"),
+        ("d", "dataset", "CC0-1.0"),
+        ("app", "code", "MIT"),
+        ("a", "code", "MIT"),
+        ("b", "code", "GPL-3.0-only"),
+    )
+    rels = (
+        ("ft", "fine_tuned_from", "m"),
+        ("m", "trained_on", "d"),
+        ("d", "generated_by", "m"),
+        ("app", "depends_on", "a"),
+        ("a", "depends_on", "b"),
+        ("b", "depends_on", "a"),
+    )
+    for order in (arts, arts[::-1]):
+        bom = chain(*order, relations=rels)
+        prop = propagate(bom, default_catalog(), Policy())
+        items = {(c.license, c.channel): c for c in prop.items("ft")}
+        llama3 = items["LicenseRef-aiprov-llama-3", "derivation"]
+        assert prop.path("ft", llama3) == ("ft", "m")
+        gpl = {c.license: c for c in prop.items("app")}["GPL-3.0-only"]
+        assert (gpl.channel, prop.path("app", gpl)) == ("link", ("app", "a", "b"))
+        assert has(bom, "copyleft-conflict", "app").path == ("app", "a", "b")
+
+
+def test_a_dependent_met_after_its_cycle_is_settled_with_it() -> None:
+    """The ring a <-> b is met first; x, met later, links to it and to z (not yet settled): x must
+    still get what the ring carries (b's GPL through a), not a's state from before the ring settled."""
+    bom = chain(
+        ("a", "code", "MIT"),
+        ("b", "code", "GPL-3.0-only"),
+        ("x", "code", "MIT"),
+        ("z", "code", "MIT"),
+        ("w", "code", "MPL-2.0"),
+        relations=(
+            ("a", "depends_on", "b"),
+            ("b", "depends_on", "a"),
+            ("x", "depends_on", "a"),
+            ("x", "depends_on", "z"),
+            ("z", "depends_on", "w"),
+        ),
+    )
+    prop = propagate(bom, default_catalog(), Policy())
+    reached = {c.license: prop.path("x", c) for c in prop.items("x")}
+    assert reached["GPL-3.0-only"] == ("x", "a", "b")
+    assert reached["MPL-2.0"] == ("x", "z", "w")
+
+
 # -- laws --------------------------------------------------------------------------------
 def _obligation_keys(bom: AIBOM) -> set[tuple[str, str, str]]:
     return {(o.subject, o.action, o.license) for o in obligations(bom, Policy()).obligations}
@@ -252,3 +305,40 @@ def test_every_path_is_a_chain_of_relations_as_long_as_its_item(bom: AIBOM) -> N
 def test_two_runs_are_byte_identical(bom: AIBOM) -> None:
     """The same input gives the same output, byte for byte."""
     assert json.dumps(check(bom).to_dict()) == json.dumps(check(bom).to_dict())
+
+
+def _fresh(prop: object, bom: AIBOM, node: str) -> dict[tuple[str, str], int]:
+    """What relaxing ``node`` again from its own licenses and its targets' states gives."""
+    from aiprov.analysis._propagate import Propagation, _relax
+
+    assert isinstance(prop, Propagation)
+    mine = {prop.key(lic, "own"): 0 for lic in prop.resolved[node].ids}
+    _relax(prop, prop.carrying.get(node, ()), mine)
+    return mine
+
+
+@given(cyclic_graphs())
+def test_every_state_is_settled_even_through_cycles(bom: AIBOM) -> None:
+    """Whatever the order artifacts were met in, and through cycles outside derivations, what reaches
+    each artifact is exactly what its own licenses and its neighbours' give: recomputing any one
+    artifact changes nothing."""
+    prop = propagate(bom, default_catalog(), Policy())
+    for artifact in bom:
+        assert _fresh(prop, bom, artifact.id) == prop.state[artifact.id], artifact.id
+
+
+@given(cyclic_graphs(), st.randoms(use_true_random=False))
+def test_cycles_do_not_make_results_depend_on_order(bom: AIBOM, rnd: object) -> None:
+    """The order law on graphs with cycles outside derivations."""
+    import random
+
+    assert isinstance(rnd, random.Random)
+    arts, rels = list(bom), list(bom.relations)
+    rnd.shuffle(arts)
+    rnd.shuffle(rels)
+    shuffled = AIBOM(arts, rels)
+    assert (
+        propagate(bom, default_catalog(), Policy()).state
+        == propagate(shuffled, default_catalog(), Policy()).state
+    )
+    assert check(bom).to_dict() == check(shuffled).to_dict()

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -382,7 +381,6 @@ def _linkable_everywhere() -> frozenset[str]:
 def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     """Compute what reaches every artifact. Linear in artifacts + relations (times licenses per artifact)."""
     result = Propagation(bom, catalog, policy)
-    # Kahn's algorithm over carrying relations: an artifact is final once everything it depends on is.
     carrying = result.carrying
     for node, rels in bom._out.items():
         kept = [r for r in rels if r.kind not in _SILENT]
@@ -402,27 +400,9 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
         resolved[artifact.id] = found[0]
         # an artifact that nothing reaches shares its declared text's dict (read-only from here on)
         state[artifact.id] = found[1].copy() if artifact.id in carrying else found[1]
-    pending = {node: len(rels) for node, rels in carrying.items()}
-    # the order among artifacts ready at once does not matter: each is final when it is taken
-    queue = deque(i for i in state if i not in pending)
-    incoming = bom._in
-    done = 0
-    while queue:
-        node = queue.popleft()
-        relations = carrying.get(node)
-        if relations is not None:
-            _relax(result, relations, state[node])
-        done += 1
-        for rel in incoming.get(node, ()):
-            if rel.kind in _SILENT:
-                continue
-            left = pending[rel.source] = pending[rel.source] - 1
-            if left == 0:
-                queue.append(rel.source)
-    leftover = sorted(node for node, left in pending.items() if left) if done < len(state) else []
-    if (
-        leftover
-    ):  # cycles through non-derivation relations (e.g. depends_on, self-training): relax to a fixpoint
+    cyclic = _settle(result)
+    if cyclic:  # cycles outside derivations (code linked in a ring, self-training): relax to a fixpoint
+        leftover = sorted(cyclic)
         for _ in range(len(leftover) + 2):
             changed = False
             for node in leftover:  # recomputed whole, so ties resolve as in the acyclic case
@@ -434,6 +414,55 @@ def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
             if not changed:
                 break
     return result
+
+
+def _settle(result: Propagation) -> set[str]:
+    """Relax every artifact after everything it depends on, in depth-first post-order over the carrying
+    relations; return the artifacts that reach a cycle (left with their own licenses only, for the
+    fixpoint in :func:`propagate`).
+
+    An artifact is final once its targets are (one with no carrying relation is final from the start),
+    so any such order gives the same result. Most manifests list what is depended on first: then each
+    artifact's targets are final when it is met, and it is relaxed at once, with one set lookup per
+    relation (a third of the cost of counting down each artifact's pending relations, as Kahn's
+    algorithm does, at a million artifacts). Otherwise a depth-first walk finishes its targets first;
+    a target met again on the walk's own stack closes a cycle, and every artifact on or above it is
+    marked cyclic."""
+    carrying, state = result.carrying, result.state
+    unfinished = set(carrying)
+    cyclic: set[str] = set()
+    for start, rels in carrying.items():
+        if start not in unfinished:
+            continue
+        for rel in rels:
+            if rel.target in unfinished or rel.target in cyclic:
+                break
+        else:  # everything it depends on is final
+            _relax(result, rels, state[start])
+            unfinished.discard(start)
+            continue
+        on_stack = {start}
+        stack = [(start, iter(rels))]
+        while stack:
+            node, todo = stack[-1]
+            for rel in todo:
+                target = rel.target
+                if target in on_stack or target in cyclic:
+                    cyclic.add(node)
+                elif target in unfinished:
+                    on_stack.add(target)
+                    stack.append((target, iter(carrying[target])))
+                    break
+            else:  # every target is final (or cyclic): so is this artifact
+                stack.pop()
+                on_stack.discard(node)
+                unfinished.discard(node)
+                if node in cyclic:
+                    if stack:
+                        cyclic.add(stack[-1][0])
+                else:
+                    _relax(result, carrying[node], state[node])
+    return cyclic
 
 
 #: The order relations are tried in, (target, kind): the tie-break between equally short paths.

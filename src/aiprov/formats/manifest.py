@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import msgspec
 import yaml
@@ -374,9 +374,15 @@ def _stream_json(text: str, reader: _Reader) -> AIBOM:
         raise _Irregular from None
 
 
+# Kinds as Literal types: msgspec then returns its one string per kind rather than a new one for each
+# of millions of entries, and refuses any other value (left to the ordinary reader, which names it).
+_PlainKind = Literal[ARTIFACT_KINDS]  # type: ignore[valid-type]
+_PlainRelationKind = Literal[RELATION_KINDS]  # type: ignore[valid-type]
+
+
 class _PlainArtifact(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     id: str
-    kind: str
+    kind: _PlainKind
     name: str | None = None
     version: str | None = None
     supplier: str | None = None
@@ -395,7 +401,7 @@ class _PlainRelation(
     rename={"source": "from", "kind": "type", "target": "to"},
 ):
     source: str
-    kind: str
+    kind: _PlainRelationKind
     target: str
     properties: dict[str, Any] | None = None
 
@@ -430,10 +436,10 @@ def _plain_graph(doc: _PlainManifest, reader: _Reader) -> AIBOM | None:
     top = {"aibom": doc.aibom, "metadata": doc.metadata, "policy": doc.policy}
     reader.head(top)
     bom = AIBOM()
-    known, kinds, strings = bom._artifacts, _KIND, dict[str, str]()
+    known, strings = bom._artifacts, dict[str, str]()
     for i, entry in enumerate(doc.artifacts):
-        artifact_id, kind = entry.id, kinds.get(entry.kind)
-        if kind is None or artifact_id in known or not artifact_id.strip():
+        artifact_id, kind = entry.id, entry.kind
+        if artifact_id in known or not artifact_id.strip():
             return None
         if entry.hashes or entry.properties:
             known[artifact_id] = reader.artifact(msgspec.structs.asdict(entry), i)
@@ -451,15 +457,13 @@ def _plain_graph(doc: _PlainManifest, reader: _Reader) -> AIBOM | None:
             entry.source,
         )
     relations: list[Relation] = []
-    relation_kinds = _RELATION_KIND
     for link in doc.relations:
         source, target = known.get(link.source), known.get(link.target)
-        kind = relation_kinds.get(link.kind)
-        if kind is None or source is None or target is None or source is target:
+        if source is None or target is None or source is target:
             return None
         properties = link.properties
         relations.append(  # the artifacts' own id strings, shared
-            _relation(source.id, kind, target.id, freeze(properties) if properties else _EMPTY)
+            _relation(source.id, link.kind, target.id, freeze(properties) if properties else _EMPTY)
         )
     bom._link_all(relations)
     return reader.finish(bom, top)

@@ -461,10 +461,13 @@ class AIBOM:
         for start, rels in out_lists.items():  # an artifact with no relation starts no cycle
             if start in color:
                 continue
+            walk = False  # whether a wanted relation leads somewhere not yet finished
             for rel in rels:
-                if rel.kind in wanted:
+                if rel.kind in wanted and color.get(rel.target) is None and rel.target in out_lists:
+                    walk = True
                     break
-            else:  # none of the kinds asked for (code that only depends on code): no cycle starts here
+            if not walk:  # what it reaches is finished, or it has none of the kinds asked for
+                color[start] = black
                 continue
             stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(out_lists[start]))]
             color[start] = grey
@@ -494,14 +497,19 @@ class AIBOM:
     def validate(self) -> list[GraphWarning]:
         """Raise :class:`GraphError` for a derivation cycle; return warnings for relations between kinds that
         do not fit (e.g. ``trained_on`` a code artifact). The answer is kept until the graph changes."""
+        return self._validate(fitting=False)
+
+    def _validate(self, *, fitting: bool) -> list[GraphWarning]:
+        """:meth:`validate`; ``fitting``: the caller has seen that every relation's kinds are in
+        ``_FITS`` (a reader that has both ends at hand), so no relation is looked at again."""
         if self._warnings is not None:
             return list(self._warnings)
         cycle = self.find_cycle()
         if cycle is not None:
             raise GraphError("derivation cycle: " + " -> ".join(cycle))
-        warnings = []
+        warnings: list[GraphWarning] = []
         artifacts = self._artifacts
-        for rel in self._relations:
+        for rel in () if fitting else self._relations:
             if rel.kind in _FITS_ANY:
                 continue
             src, dst = artifacts[rel.source], artifacts[rel.target]

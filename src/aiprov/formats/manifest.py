@@ -33,6 +33,7 @@ from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
     _EMPTY,
+    _FITS,
     AIBOM,
     ARTIFACT_KINDS,
     RELATION_KINDS,
@@ -275,13 +276,14 @@ class _Reader:
         bom._check_mutable()
         bom._link_all(self.relations(relations, bom._artifacts))
 
-    def finish(self, bom: AIBOM, data: Mapping[str, Any]) -> AIBOM:
+    def finish(self, bom: AIBOM, data: Mapping[str, Any], *, fitting: bool = False) -> AIBOM:
+        """Keep the metadata and policy, and validate (``fitting``: see ``AIBOM._validate``)."""
         if data.get("metadata") is not None:
             bom.metadata["manifest"] = dict(self.mapping(data["metadata"], ("metadata",)))
         if data.get("policy") is not None:
             bom.metadata["policy"] = dict(self.mapping(data["policy"], ("policy",)))
         try:
-            bom.validate()
+            bom._validate(fitting=fitting)
         except GraphError as exc:
             raise ParseError(str(exc), source=self.source) from None
         return bom
@@ -457,16 +459,19 @@ def _plain_graph(doc: _PlainManifest, reader: _Reader) -> AIBOM | None:
             entry.source,
         )
     relations: list[Relation] = []
+    fits, fitting = _FITS, True
     for link in doc.relations:
         source, target = known.get(link.source), known.get(link.target)
         if source is None or target is None or source is target:
             return None
-        properties = link.properties
+        properties, kind = link.properties, link.kind
         relations.append(  # the artifacts' own id strings, shared
-            _relation(source.id, link.kind, target.id, freeze(properties) if properties else _EMPTY)
+            _relation(source.id, kind, target.id, freeze(properties) if properties else _EMPTY)
         )
+        if fitting and (kind, source.kind, target.kind) not in fits:
+            fitting = False  # validate() then words the warnings
     bom._link_all(relations)
-    return reader.finish(bom, top)
+    return reader.finish(bom, top, fitting=fitting)
 
 
 def loads(text: str, source: str = "<string>") -> AIBOM:

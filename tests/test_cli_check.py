@@ -227,6 +227,29 @@ def test_bad_policy_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "p.yaml: use/distribution" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an alias bomb: refused before anything is built
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ndeny: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+            "p.yaml: line 2: YAML aliases (*ref) are not supported in policies",
+        ),
+        ("use: [commercial\n", "p.yaml: line 2, column 1: not valid YAML"),
+        ("\xff\n", "p.yaml: not UTF-8 text"),
+    ],
+)
+def test_bad_policy_yaml_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    """A policy file that is not plain YAML (aliases, bad syntax, not UTF-8) is bad input, named by place."""
+    policy = tmp_path / "p.yaml"
+    policy.write_bytes(text.encode("latin-1"))
+    code, _, err = run(capsys, "check", EX / "open-model/aibom.yaml", "--policy", policy)
+    assert code == 2
+    assert expected in err and "Traceback" not in err
+
+
 def test_large_yaml_manifest_is_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A 50 MB YAML manifest gets a clear error (use JSON), not a long hang."""
     path = tmp_path / "big.yaml"

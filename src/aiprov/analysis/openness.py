@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiprov.analysis._mapping import Assignment, assign_components, subject_models
-from aiprov.analysis._mof import BY_ID, COMPONENTS, Component, evaluate_classes, mot_is_open
+from aiprov.analysis._mof import COMPONENTS, Component, evaluate_classes, mot_is_open
 from aiprov.analysis._openness_types import (
     ComponentStatus,
     Evidence,
@@ -205,7 +205,3 @@ def annotate_components(aibom: AIBOM) -> AIBOM:
     for rel in aibom.relations:
         out.add_relation(rel)
     return out
-
-
-def component_by_id(component_id: int) -> Component:
-    return BY_ID[component_id]

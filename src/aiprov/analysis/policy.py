@@ -28,6 +28,7 @@ from typing import Any, Literal
 import yaml
 
 from aiprov.exceptions import ParseError
+from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.licenses.catalog import CATEGORIES, default_catalog
 
 __all__ = [
@@ -186,15 +187,11 @@ class Policy:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise ParseError("not UTF-8 text", source=str(path)) from None
-        try:
-            data = yaml.safe_load(text)
+        try:  # the safe loader, with aliases refused before anything is built (no alias bombs)
+            refuse_aliases(text, str(path), "YAML aliases (*ref) are not supported in policies")
+            data = yaml.load(text, Loader=NoAliasLoader)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ParseError(
-                f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                source=str(path),
-                location=f"line {mark.line + 1}" if mark else None,
-            ) from None
+            raise yaml_error(exc, str(path)) from None
         return cls.from_dict(data, str(path))
 
 

@@ -28,7 +28,3 @@ def use_color(stream: Any = None) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def paint(text: str, code: str, enabled: bool) -> str:
-    return f"\033[{code}m{text}\033[0m" if enabled else text

@@ -216,6 +216,20 @@ def test_a_dependent_met_after_its_cycle_is_settled_with_it() -> None:
     assert reached["MPL-2.0"] == ("x", "z", "w")
 
 
+def test_two_relations_to_one_target_tie_break_by_kind() -> None:
+    """Equally short paths through two relations to the same artifact: the relation kind decides, in
+    name order (``contains`` before ``fine_tuned_from``), whichever was added first. Here that makes
+    the GPL item combined (containment), which the copyleft checks read."""
+    for relations in (
+        (("m", "contains", "w"), ("m", "fine_tuned_from", "w")),
+        (("m", "fine_tuned_from", "w"), ("m", "contains", "w")),
+    ):
+        bom = chain(("m", "model", "GPL-3.0-only"), ("w", "weights", "GPL-3.0-only"), relations=relations)
+        prop = propagate(bom, default_catalog(), Policy())
+        gpl = {(c.license, c.channel): c for c in prop.items("m")}["GPL-3.0-only", "derivation"]
+        assert (gpl.length, gpl.combined) == (1, True)
+
+
 # -- laws --------------------------------------------------------------------------------
 def _obligation_keys(bom: AIBOM) -> set[tuple[str, str, str]]:
     return {(o.subject, o.action, o.license) for o in obligations(bom, Policy()).obligations}

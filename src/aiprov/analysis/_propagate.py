@@ -381,9 +381,20 @@ def _linkable_everywhere() -> frozenset[str]:
 def propagate(bom: AIBOM, catalog: Catalog, policy: Policy) -> Propagation:
     """Compute what reaches every artifact. Linear in artifacts + relations (times licenses per artifact)."""
     result = Propagation(bom, catalog, policy)
-    carrying = result.carrying
+    carrying, silent = result.carrying, _SILENT
     for node, rels in bom._out.items():
-        kept = [r for r in rels if r.kind not in _SILENT]
+        if len(rels) == 2:  # the common cases, ordered without a sort
+            first, second = rels
+            if first.kind not in silent and second.kind not in silent:
+                a, b = first.target, second.target  # never the same (target, kind) twice
+                in_order = a < b or (a == b and first.kind < second.kind)
+                carrying[node] = [first, second] if in_order else [second, first]
+                continue
+        elif len(rels) == 1:
+            if rels[0].kind not in silent:
+                carrying[node] = [rels[0]]
+            continue
+        kept = [r for r in rels if r.kind not in silent]
         if kept:
             if len(kept) > 1:
                 kept.sort(key=_tie_break)

@@ -443,6 +443,23 @@ def _rank(entries: list[_Entry]) -> _Rank:
     return tuple(entries), (codes, severities, rests, keys)
 
 
+#: A plan whose every severity has columns, as (severity rank, codes, severities, rests, keys, count)
+#: for each severity it has findings of.
+_Direct = tuple[tuple[int, tuple[str, ...], tuple[str, ...], tuple["_Rest", ...], tuple[Key, ...], int], ...]
+
+
+def _direct(plan: _Plan) -> _Direct | None:
+    """``plan`` as :data:`_Direct`, or None if a severity has findings with a choice of paths."""
+    direct = []
+    for rank, (entries, columns) in enumerate(plan):
+        if entries:
+            if columns is None:
+                return None
+            codes, severities, rests, keys = columns
+            direct.append((rank, codes, severities, rests, keys, len(entries)))
+    return tuple(direct)
+
+
 class _Template:
     """For one set of keys at one kind of artifact: what else its plans read, and the plans made."""
 
@@ -451,7 +468,7 @@ class _Template:
     def __init__(self, combined: tuple[Key, ...], own: tuple[tuple[Key, LicenseTerms], ...]) -> None:
         self.combined = combined  # derivation keys whose combined flag the checks read
         self.own = own  # keys whose license reads facts of the artifact itself
-        self.plans: dict[tuple[Any, ...], _Plan] = {}
+        self.plans: dict[tuple[Any, ...], tuple[_Plan, _Direct | None]] = {}
 
 
 class _Checker:
@@ -645,12 +662,20 @@ class _Checker:
                 variant = tuple([state[k] & 1 for k in template.combined])
             for key, terms in template.own:
                 variant += (self._own_facts(artifact, key, terms),)
-            plan = template.plans.get(variant)
-            if plan is None:
-                plan = template.plans[variant] = self._plan_for(artifact)
+            found = template.plans.get(variant)
+            if found is None:
+                plan = self._plan_for(artifact)
+                found = template.plans[variant] = (plan, _direct(plan))
+            plan, direct = found
             # Commonly the plan is all there is about the subject: its findings go straight to their
             # severity's list. Otherwise (other findings, waivers) they join the general way below.
             plain = not (out or every or subject in waivers or subject in late)
+            if plain and direct is not None:  # one choice each: each severity's findings in one call
+                for rank, codes, severities, rests, keys, count in direct:
+                    by_rank[rank].extend(
+                        map(_lazy_finding, codes, severities, itertools.repeat(subject, count), rests, keys)
+                    )
+                continue
             for rank, (entries, columns) in enumerate(plan):
                 if not entries:
                     continue

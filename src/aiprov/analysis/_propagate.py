@@ -485,6 +485,7 @@ def _relax(result: Propagation, relations: Iterable[Relation], mine: dict[Key, i
     (target, kind) order; the first shortest path wins. A value is ``2 * length + combined``: one step
     longer is ``+ 2``, and a combining relation sets the flag; ``2L + c < 2L'`` exactly when ``L < L'``."""
     state, artifacts, tables = result.state, result.bom._artifacts, result._next
+    setdefault = mine.setdefault
     for rel in relations:
         target, via = rel.target, rel.kind
         target_kind = artifacts[target].kind
@@ -494,21 +495,21 @@ def _relax(result: Propagation, relations: Iterable[Relation], mine: dict[Key, i
         table = tables.get((via, target_kind))
         if table is None:
             table = result.next(via, target_kind)
+        # setdefault stores a key met for the first time and returns the value there: for a new key
+        # that is the candidate itself, which is not shorter than itself, so nothing more is done
         if via in _COMBINING:
             for key, value in state[target].items():
                 next_key = table[key]
                 if next_key is not None:
-                    current = mine.get(next_key)
                     candidate = (value | 1) + 2
-                    if current is None or candidate < current & -2:
+                    if candidate < setdefault(next_key, candidate) & -2:
                         mine[next_key] = candidate
         else:
             for key, value in state[target].items():
                 next_key = table[key]
                 if next_key is not None:
-                    current = mine.get(next_key)
                     candidate = value + 2
-                    if current is None or candidate < current & -2:
+                    if candidate < setdefault(next_key, candidate) & -2:
                         mine[next_key] = candidate
 
 
@@ -519,6 +520,5 @@ def _relax_forking(result: Propagation, rel: Relation, mine: dict[Key, int]) -> 
     for key, value in result.state[rel.target].items():
         candidate = (value | hop) + 2
         for next_key in moves[key]:
-            current = mine.get(next_key)
-            if current is None or candidate < current & -2:
+            if candidate < mine.setdefault(next_key, candidate) & -2:  # as in _relax
                 mine[next_key] = candidate

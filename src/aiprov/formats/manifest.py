@@ -411,16 +411,12 @@ class _PlainRelation(
 class _PlainManifest(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     aibom: Any
     artifacts: list[_PlainArtifact] = []
-    # Kept as raw JSON (a view of the input) and decoded once the artifacts are built and their
-    # entries freed, so that the relations' entries reuse that memory, as linking then reuses
-    # theirs (see _plain_graph).
-    relations: msgspec.Raw = msgspec.Raw(b"[]")
+    relations: list[_PlainRelation] = []
     metadata: Any = None
     policy: Any = None
 
 
 _decode_plain = msgspec.json.Decoder(_PlainManifest).decode
-_decode_plain_relations = msgspec.json.Decoder(list[_PlainRelation]).decode
 
 
 def _plain_json(text: str | bytes, reader: _Reader) -> AIBOM | None:
@@ -442,49 +438,11 @@ def _plain_graph(doc: _PlainManifest, reader: _Reader) -> AIBOM | None:
     top = {"aibom": doc.aibom, "metadata": doc.metadata, "policy": doc.policy}
     reader.head(top)
     bom = AIBOM()
-    if not _plain_artifacts(doc, reader, bom):
-        return None
-    made = _plain_relations(doc, bom)
-    if made is None:
-        return None
-    relations, fitting = made
-    bom._link_all(relations)  # the relations' entries are freed by now: linking reuses their memory
-    return reader.finish(bom, top, fitting=fitting)
-
-
-def _plain_relations(doc: _PlainManifest, bom: AIBOM) -> tuple[list[Relation], bool] | None:
-    """The plain manifest's relations between ``bom``'s artifacts (decoded now that the artifacts'
-    entries are freed, see :class:`_PlainManifest`), and whether every one fits its ends' kinds (then
-    ``validate()`` need not look at them again). None if one is not plain."""
-    try:
-        links = _decode_plain_relations(doc.relations)
-    except (msgspec.DecodeError, RecursionError, UnicodeError):
-        return None
-    known = bom._artifacts
-    relations: list[Relation] = []
-    fits, fitting = _FITS, True
-    for link in links:
-        source, target = known.get(link.source), known.get(link.target)
-        if source is None or target is None or source is target:
-            return None
-        properties, kind = link.properties, link.kind
-        relations.append(  # the artifacts' own id strings, shared
-            _relation(source.id, kind, target.id, freeze(properties) if properties else _EMPTY)
-        )
-        if fitting and (kind, source.kind, target.kind) not in fits:
-            fitting = False  # validate() then words the warnings
-    return relations, fitting
-
-
-def _plain_artifacts(doc: _PlainManifest, reader: _Reader, bom: AIBOM) -> bool:
-    """Add the plain manifest's artifacts to ``bom`` (False: one is not plain). Takes the entries out
-    of ``doc``, so that they are freed when this returns."""
-    entries, doc.artifacts = doc.artifacts, []
     known, strings = bom._artifacts, dict[str, str]()
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(doc.artifacts):
         artifact_id, kind = entry.id, entry.kind
         if artifact_id in known or not artifact_id.strip():
-            return False
+            return None
         if entry.hashes or entry.properties:
             known[artifact_id] = reader.artifact(msgspec.structs.asdict(entry), i)
             continue
@@ -500,7 +458,20 @@ def _plain_artifacts(doc: _PlainManifest, reader: _Reader, bom: AIBOM) -> bool:
             entry.purl,
             entry.source,
         )
-    return True
+    relations: list[Relation] = []
+    fits, fitting = _FITS, True
+    for link in doc.relations:
+        source, target = known.get(link.source), known.get(link.target)
+        if source is None or target is None or source is target:
+            return None
+        properties, kind = link.properties, link.kind
+        relations.append(  # the artifacts' own id strings, shared
+            _relation(source.id, kind, target.id, freeze(properties) if properties else _EMPTY)
+        )
+        if fitting and (kind, source.kind, target.kind) not in fits:
+            fitting = False  # validate() then words the warnings
+    bom._link_all(relations)
+    return reader.finish(bom, top, fitting=fitting)
 
 
 def loads(text: str, source: str = "<string>") -> AIBOM:

@@ -163,6 +163,17 @@ def test_every_json_manifest_reads_as_the_ordinary_reader_reads_it(
     assert _outcome(lambda: manifest.loads(text, "m.json")) == reference
 
 
+@given(graphs(fitting_only=False))
+def test_a_plain_json_manifest_is_read_on_the_typed_path(bom: aiprov.AIBOM) -> None:
+    """What aiprov writes is of the plain shape, relations and hashes included: the typed path reads it
+    (it does not fall back), to the graph that was written, with the same warnings."""
+    text = json.dumps(manifest.to_dict(bom))
+    read = manifest._plain_json(text.encode(), manifest._Reader("m.json", None))
+    assert read is not None
+    assert read == bom
+    assert read.validate() == bom.validate()
+
+
 def test_a_plain_json_manifest_keeps_its_kind_mismatch_warnings() -> None:
     """The typed path checks that relations fit their ends' kinds as it reads them: one that does not
     (trained_on a code artifact) still gives its warning, once, however many times it is listed."""

@@ -425,38 +425,25 @@ def _threshold_figure(terms: LicenseTerms, use: Any) -> tuple[float | None, str]
 _Choice = tuple[_Rest, Key]
 #: A finding of a plan: code, severity, license, and its choices (several when channels give it alike).
 _Entry = tuple[str, str, str, tuple[_Choice, ...]]
-#: The same entries as columns (codes, severities, rests, keys), where each has one choice: then the
-#: findings are made by one ``map``, not a loop.
-_Columns = tuple[tuple[Any, ...], ...]
-#: The findings of a plan of one severity, in (code, license) order, and as columns where they can be.
-_Rank = tuple[tuple[_Entry, ...], "_Columns | None"]
-#: The findings of a plan, per severity (error, warning, info).
-_Plan = tuple[_Rank, _Rank, _Rank]
-
-
-def _rank(entries: list[_Entry]) -> _Rank:
-    """A plan's entries of one severity, with their columns when every entry has one choice."""
-    if any(len(choices) > 1 for *_, choices in entries):
-        return tuple(entries), None
-    codes, severities, _, choices = zip(*entries, strict=True) if entries else ((),) * 4
-    rests, keys = zip(*(c[0] for c in choices), strict=True) if entries else ((),) * 2
-    return tuple(entries), (codes, severities, rests, keys)
-
-
-#: A plan whose every severity has columns, as (severity rank, codes, severities, rests, keys, count)
-#: for each severity it has findings of.
+#: The findings of a plan, per severity (error, warning, info), each in (code, license) order.
+_Plan = tuple[tuple[_Entry, ...], tuple[_Entry, ...], tuple[_Entry, ...]]
+#: A plan whose every finding has one choice, as columns: (severity rank, codes, severities, rests,
+#: keys, count) for each severity it has findings of. A subject's findings are then made by one
+#: ``map`` per severity, not a loop.
 _Direct = tuple[tuple[int, tuple[str, ...], tuple[str, ...], tuple["_Rest", ...], tuple[Key, ...], int], ...]
 
 
 def _direct(plan: _Plan) -> _Direct | None:
-    """``plan`` as :data:`_Direct`, or None if a severity has findings with a choice of paths."""
+    """``plan`` as :data:`_Direct`, or None if a finding has a choice of paths."""
     direct = []
-    for rank, (entries, columns) in enumerate(plan):
-        if entries:
-            if columns is None:
-                return None
-            codes, severities, rests, keys = columns
-            direct.append((rank, codes, severities, rests, keys, len(entries)))
+    for rank, entries in enumerate(plan):
+        if not entries:
+            continue
+        if any(len(choices) > 1 for *_, choices in entries):
+            return None
+        codes, severities, _, choices = zip(*entries, strict=True)
+        rests, keys = zip(*(c[0] for c in choices), strict=True)
+        direct.append((rank, codes, severities, rests, keys, len(entries)))
     return tuple(direct)
 
 
@@ -676,23 +663,8 @@ class _Checker:
                         map(_lazy_finding, codes, severities, itertools.repeat(subject, count), rests, keys)
                     )
                 continue
-            for rank, (entries, columns) in enumerate(plan):
-                if not entries:
-                    continue
+            for rank, entries in enumerate(plan):
                 into = by_rank[rank] if plain else out
-                if columns is not None:  # one choice each: the findings are made in one call
-                    codes, severities, rests, keys = columns
-                    into.extend(
-                        map(
-                            _lazy_finding,
-                            codes,
-                            severities,
-                            itertools.repeat(subject, len(codes)),
-                            rests,
-                            keys,
-                        )
-                    )
-                    continue
                 for code, severity, _, choices in entries:
                     rest, key = choices[0] if len(choices) == 1 else self._shortest(subject, state, choices)
                     into.append(_lazy_finding(code, severity, subject, rest, key))
@@ -752,7 +724,7 @@ class _Checker:
                 if rank == best
             )
             ranks[best].append((code, SEVERITIES[best], license_id, choices))
-        return _rank(ranks[0]), _rank(ranks[1]), _rank(ranks[2])
+        return tuple(ranks[0]), tuple(ranks[1]), tuple(ranks[2])
 
     def _shortest(self, subject: str, state: dict[Key, int], choices: tuple[_Choice, ...]) -> _Choice:
         """Of findings alike but for the channel, the one :func:`_dedupe` keeps: the shortest path, then

@@ -469,7 +469,7 @@ class AIBOM:
             if not walk:  # what it reaches is finished, or it has none of the kinds asked for
                 color[start] = black
                 continue
-            stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(out_lists[start]))]
+            stack: list[tuple[str, Iterator[Relation]]] = [(start, iter(rels))]
             color[start] = grey
             path = [start]
             while stack:

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from aiprov.exceptions import ParseError
-from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
+from aiprov.formats import read_text
+from aiprov.formats._yaml import load_yaml
 from aiprov.licenses.catalog import CATEGORIES, default_catalog
 
 __all__ = [
@@ -182,16 +181,8 @@ class Policy:
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise ParseError("not UTF-8 text", source=str(path)) from None
-        try:  # the safe loader, with aliases refused before anything is built (no alias bombs)
-            refuse_aliases(text, str(path), "YAML aliases (*ref) are not supported in policies")
-            data = yaml.load(text, Loader=NoAliasLoader)
-        except yaml.YAMLError as exc:
-            raise yaml_error(exc, str(path)) from None
+        text = read_text(path)  # placed errors: a directory, not UTF-8
+        data = load_yaml(text, str(path), "YAML aliases (*ref) are not supported in policies")
         return cls.from_dict(data, str(path))
 
 

@@ -3,11 +3,13 @@ loader only, aliases refused before anything is built (no alias bombs), errors t
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from aiprov.exceptions import ParseError
 
-__all__ = ["NoAliasLoader", "refuse_aliases", "yaml_error"]
+__all__ = ["NoAliasLoader", "load_yaml", "refuse_aliases", "yaml_error"]
 
 
 class NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -32,3 +34,13 @@ def yaml_error(exc: yaml.YAMLError, source: str) -> ParseError:
         source=source,
         location=f"line {mark.line + 1}, column {mark.column + 1}" if mark else None,
     )
+
+
+def load_yaml(text: str, source: str, alias_message: str) -> Any:
+    """The data of a YAML document, read with the safe loader: an alias refused (as ``alias_message``)
+    before anything is built, and syntax errors placed."""
+    try:
+        refuse_aliases(text, source, alias_message)
+        return yaml.load(text, Loader=NoAliasLoader)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, source) from None

@@ -35,7 +35,7 @@ import yaml
 
 from aiprov.exceptions import ParseError
 from aiprov.formats import parse_json
-from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
+from aiprov.formats._yaml import load_yaml
 from aiprov.graph import AIBOM, Artifact
 
 __all__ = ["COMPONENT_TYPES", "FRAMEWORK_NAME", "dumps", "loads"]
@@ -89,11 +89,7 @@ _COMPONENT_KEYS = (
 def _parse(text: str, source: str) -> Any:
     if text.lstrip().startswith("{"):
         return parse_json(text, source)
-    try:
-        refuse_aliases(text, source, "YAML aliases (*ref) are not supported")
-        return yaml.load(text, Loader=NoAliasLoader)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, source) from None
+    return load_yaml(text, source, "YAML aliases (*ref) are not supported")
 
 
 def _slug(name: str) -> str:

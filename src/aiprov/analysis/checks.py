@@ -825,8 +825,7 @@ class _Checker:
                     "license-unknown",
                     "warning",
                     artifact.id,
-                    f"{terms.id} is known only by its ScanCode category ({terms.scancode_category}): "
-                    "its terms are not curated, review the text",
+                    f"{terms.id} is not curated: {terms.basis}; review the text",
                     terms=terms,
                 )
 

@@ -7,7 +7,7 @@ import difflib
 
 from aiprov.cli._common import EXIT_INPUT, EXIT_OK, CliError, emit_json
 from aiprov.licenses import CATEGORIES, default_catalog, is_compatible, normalize_license
-from aiprov.licenses.terms import LicenseTerms
+from aiprov.licenses.terms import ExceptionTerms, LicenseTerms
 
 __all__ = ["register"]
 
@@ -59,19 +59,40 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(run=_list)
 
 
-def _lookup(license_id: str) -> LicenseTerms:
+def _unknown(license_id: str, reason: str | None = None) -> CliError:
     catalog = default_catalog()
-    record = catalog.get(license_id)
-    if record is not None:
-        return record
-    norm = normalize_license(license_id)
-    if norm.status == "ok" and norm.parsed is not None and norm.parsed.op == "id" and norm.parsed.id:
-        found = catalog.get(norm.parsed.id)
-        if found is not None:
-            return found
     close = difflib.get_close_matches(license_id.lower(), list(catalog.names()), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise CliError(f"unknown license {license_id!r}{hint}")
+    because = f": {reason}" if reason else ""
+    return CliError(f"unknown license {license_id!r}{because}{hint}")
+
+
+def _resolve(text: str) -> list[list[tuple[LicenseTerms, ExceptionTerms | None]]]:
+    """The licenses ``text`` names, as the choices it offers: one list per way to satisfy it.
+
+    An id or alias is one choice of one license; ``A OR B`` two choices; ``A AND B`` one
+    choice of two licenses; ``X WITH E`` keeps the exception beside its license.
+    """
+    catalog = default_catalog()
+    record = catalog.get(text)
+    if record is not None:
+        return [[(record, None)]]
+    norm = normalize_license(text)
+    if norm.status != "ok" or norm.parsed is None:
+        names_more = norm.unknown_ids and norm.unknown_ids != (text,)
+        raise _unknown(text, norm.reason if norm.status == "invalid" or names_more else None)
+    choices = []
+    for conjunction in norm.parsed.choices():
+        resolved = []
+        for leaf in conjunction:
+            assert leaf.id is not None
+            found = catalog.get(leaf.id)
+            if found is None:  # pragma: no cover - normalize said ok, so every id resolves
+                raise _unknown(leaf.id)
+            exception = catalog.exception(leaf.exception) if leaf.exception else None
+            resolved.append((found, exception))
+        choices.append(resolved)
+    return choices
 
 
 def _fmt(value: object) -> str:
@@ -86,35 +107,88 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _show(args: argparse.Namespace) -> int:
-    record = _lookup(args.id)
-    if args.format == "json":
-        emit_json(record.to_dict())
-        return EXIT_OK
-    print(f"{record.id}  {record.name}")
+def _term_value(record: LicenseTerms, term: str, attr: str) -> str:
+    """One term as a user reads it: unknown where the record cannot know, none only where the text says so."""
+    value = getattr(record, attr)
+    if term == "commercial_use" and record.threshold is not None:
+        return f"{value} (above {record.threshold:,} {record.threshold_counted or ''})".rstrip()
+    if term == "use_restrictions" and record.use_restriction_categories:
+        text = f"{_fmt(value)}: {', '.join(record.use_restriction_categories)}"
+        return text + (f" (policy {record.use_policy})" if record.use_policy else "")
+    if term == "naming" and value is None:
+        return _fmt(record.naming_required)  # "no" where the text has no naming duty
+    if term == "attribution" and value is None:
+        return _fmt(record.attribution_required)
+    if term == "termination":
+        if value is None or not record.curated:
+            return "unknown"
+        return _fmt(value) if value else "no termination clause in the text"
+    if term in ("governing_law", "derivative_definition") and value is None and record.curated:
+        clause = record.clause(term)
+        if clause is not None and clause.clause is None:
+            return "none named in the text" if term == "governing_law" else "not defined in the text"
+    return _fmt(value)
+
+
+def _print_record(record: LicenseTerms, exception: ExceptionTerms | None, indent: str = "") -> None:
+    title = f"{record.id} WITH {exception.id}" if exception else record.id
+    print(f"{indent}{title}  {record.name}")
     meta = [
         f"category: {record.category}",
         f"kind: {record.kind}",
         f"OSI approved: {_fmt(record.osi_approved)}",
         "curated from the text" if record.curated else f"NOT curated: {record.basis}",
     ]
-    print("  " + " | ".join(meta))
+    print(f"{indent}  " + " | ".join(meta))
     if record.source_url:
-        print(f"  source: {record.source_url}")
+        print(f"{indent}  source: {record.source_url}")
+    if exception is not None:
+        where = f"  [{exception.clause}]" if exception.clause else ""
+        print(f"{indent}  exception: {exception.name}{where}")
+        print(f"{indent}    {exception.effect}")
     print()
     for term, label, attr in _TERM_LABELS:
-        value = getattr(record, attr)
-        if term == "commercial_use" and record.threshold is not None:
-            value = f"{value} (above {record.threshold:,} {record.threshold_counted or ''})".rstrip()
-        if term == "use_restrictions" and record.use_restriction_categories:
-            value = f"{_fmt(value)}: {', '.join(record.use_restriction_categories)}"
-            if record.use_policy:
-                value += f" (policy {record.use_policy})"
         clause = record.clause(term)
         where = f"  [§{clause.clause}]" if clause is not None and clause.clause else ""
-        print(f"  {label:<28} {_fmt(value)}{where}")
+        print(f"{indent}  {label:<28} {_term_value(record, term, attr)}{where}")
         if clause is not None and clause.note and record.curated:
-            print(f"  {'':<28}   {clause.note}")
+            print(f"{indent}  {'':<28}   {clause.note}")
+
+
+def _as_dict(record: LicenseTerms, exception: ExceptionTerms | None) -> dict[str, object]:
+    data = record.to_dict()
+    data["exception"] = exception.to_dict() if exception is not None else None
+    return data
+
+
+def _show(args: argparse.Namespace) -> int:
+    choices = _resolve(args.id)
+    if len(choices) == 1 and len(choices[0]) == 1:
+        record, exception = choices[0][0]
+        if args.format == "json":
+            emit_json(_as_dict(record, exception))
+        else:
+            _print_record(record, exception)
+        return EXIT_OK
+    expression = str(normalize_license(args.id).expression)
+    if args.format == "json":
+        emit_json(
+            {
+                "expression": expression,
+                "choices": [[_as_dict(r, e) for r, e in choice] for choice in choices],
+            }
+        )
+        return EXIT_OK
+    if len(choices) == 1:
+        print(f"{expression}: every one of these {len(choices[0])} licenses applies (AND)")
+    else:
+        print(f"{expression}: a choice of {len(choices)} (OR); the terms of the option you choose apply")
+    for number, choice in enumerate(choices, 1):
+        print()
+        if len(choices) > 1:
+            print(f"option {number}: {' AND '.join(f'{r.id} WITH {e.id}' if e else r.id for r, e in choice)}")
+        for record, exception in choice:
+            _print_record(record, exception, indent="  " if len(choices) > 1 else "")
     return EXIT_OK
 
 

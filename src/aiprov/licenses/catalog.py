@@ -22,7 +22,7 @@ from typing import Any, cast
 import yaml
 
 from aiprov.exceptions import LicenseDataError, UnknownLicenseError
-from aiprov.licenses.terms import Clause, LicenseTerms
+from aiprov.licenses.terms import Clause, ExceptionTerms, LicenseTerms
 
 __all__ = ["CATEGORIES", "Catalog", "default_catalog", "license_data_path", "license_terms"]
 
@@ -153,7 +153,7 @@ def _record_from_yaml(data: Mapping[str, Any], source_file: str) -> LicenseTerms
         basis=(
             "curated from the license text"
             if data.get("text_read", True)
-            else "identified only: its text was not read, every term is unknown"
+            else "identified only; its text was not read, so every term is unknown"
         ),
         short_name=data.get("short_name"),
         version=data.get("version"),
@@ -192,7 +192,8 @@ def _record_from_yaml(data: Mapping[str, Any], source_file: str) -> LicenseTerms
         output_restriction_categories=tuple(outputs.get("categories") or ()),
         derivative_definition=derivative.get("value") if isinstance(derivative.get("value"), str) else None,
         includes_distillation=_tri(derivative.get("includes_distillation")),
-        termination=tuple(term("termination").get("value") or ()),
+        # A record whose text was not read cannot say the text has no termination clause.
+        termination=tuple(term("termination").get("value") or ()) if data.get("text_read", True) else None,
         governing_law=term("governing_law").get("value"),
         patent_grant=_tri(term("patent_grant").get("value")),
         clauses=tuple((name, _clause(value)) for name, value in sorted(terms.items())),
@@ -206,8 +207,14 @@ class Catalog:
     in the same schema); :func:`default_catalog` caches the shipped one.
     """
 
-    def __init__(self, records: Iterable[LicenseTerms], aliases: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        records: Iterable[LicenseTerms],
+        aliases: Mapping[str, str] | None = None,
+        exceptions: Iterable[ExceptionTerms] = (),
+    ) -> None:
         self._curated: dict[str, LicenseTerms] = {}
+        self._exception_terms = {e.id: e for e in exceptions}
         self._lookup: dict[str, str] = {}
         self._slugs: dict[str, str] = {}
         self._alias_owner: dict[str, str] = {}
@@ -254,7 +261,9 @@ class Catalog:
         alias_file = root / "aliases.yaml"
         if alias_file.is_file():
             aliases = _read_aliases(alias_file)
-        return cls(records, aliases)
+        exception_file = root / "exceptions.yaml"
+        exceptions = _read_exceptions(exception_file) if exception_file.is_file() else []
+        return cls(records, aliases, exceptions)
 
     # -- lookup --------------------------------------------------------------------------
     def _add(self, alias: str, target: str, *, owner: str | None, strict: bool) -> None:
@@ -310,6 +319,25 @@ class Catalog:
         self._load_index()
         return self._exceptions.get(name.strip().lower())
 
+    def exception(self, name: str) -> ExceptionTerms | None:
+        """What a ``WITH`` exception adds, read from its text; None if aiprov cannot name it.
+
+        An exception ScanCode or SPDX knows but ``exceptions.yaml`` does not describe comes
+        back with ``curated=False`` and an effect saying that its text was not read.
+        """
+        canonical = self.resolve_exception(name)
+        if canonical is None:
+            return None
+        found = self._exception_terms.get(canonical)
+        if found is not None:
+            return found
+        return ExceptionTerms(
+            id=canonical,
+            name=canonical,
+            curated=False,
+            effect="not curated: aiprov has not read this exception's text; read it to see what it permits",
+        )
+
     def __contains__(self, license_id: object) -> bool:
         return isinstance(license_id, str) and self.resolve(license_id) is not None
 
@@ -360,7 +388,9 @@ class Catalog:
         if copyleft == "strong" and _NETWORK_COPYLEFT.match(canonical):
             category, copyleft = "network-copyleft", "network"
         basis = (
-            f"derived from ScanCode category {scancode_category!r}" if scancode_category else "SPDX list only"
+            f"derived from ScanCode category {scancode_category!r}"
+            if scancode_category
+            else "on the SPDX list only, with no ScanCode category"
         )
         values: dict[str, Any] = {
             "category": category,
@@ -397,7 +427,7 @@ class Catalog:
             name=name,
             kind="code" if not canonical.startswith("CC-") else "content",
             curated=False,
-            basis=basis + " (not hand-curated: terms a category cannot tell are unknown)",
+            basis=basis + "; not hand-curated, so terms a category cannot tell are unknown",
             scancode_category=scancode_category,
             osi_approved=osi,
             aliases=(entry.key,) if entry else (),
@@ -435,6 +465,30 @@ def _read_aliases(path: Path) -> dict[str, str]:
                 raise LicenseDataError("expected a license id", source=str(path), location=f"{group}/{alias}")
             aliases[str(alias)] = target
     return aliases
+
+
+def _read_exceptions(path: Path) -> list[ExceptionTerms]:
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise LicenseDataError("expected a mapping of exception id to its terms", source=str(path))
+    out = []
+    for key, entry in data.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("effect"), str):
+            raise LicenseDataError(
+                "expected a mapping with an 'effect' text", source=str(path), location=str(key)
+            )
+        out.append(
+            ExceptionTerms(
+                id=str(key),
+                name=str(entry.get("name") or key),
+                curated=True,
+                effect=" ".join(entry["effect"].split()),
+                clause=entry.get("clause"),
+                quote=entry.get("quote"),
+                applies_to=tuple(entry.get("applies_to") or ()),
+            )
+        )
+    return out
 
 
 @functools.cache

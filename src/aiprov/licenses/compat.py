@@ -79,6 +79,45 @@ def osadl_answer(outbound: str, inbound: str) -> str | None:
     return None if row is None else row.get(inbound)
 
 
+_GPL3 = frozenset({"GPL-3.0-only", "GPL-3.0-or-later"})
+_AGPL3 = frozenset({"AGPL-3.0-only", "AGPL-3.0-or-later"})
+
+
+def _section_13(outbound: str, inbound: str) -> Verdict | None:
+    """GPL-3.0 and AGPL-3.0 each permit, in their section 13, combining with the other.
+
+    The OSADL matrix answers "Check dependency" for these pairs; the texts answer yes, on
+    a condition each states. GPL-2.0-or-later reaches GPL-3.0 through GPL-2.0 section 9
+    (the recipient may follow any later version).
+    """
+    if outbound in _AGPL3 and (inbound in _GPL3 or inbound == "GPL-2.0-or-later"):
+        via = (
+            " (taken as GPL-3.0 under GPL-2.0 §9: 'any later version')"
+            if inbound == "GPL-2.0-or-later"
+            else ""
+        )
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=True,
+            basis="rule:gpl-agpl-section-13",
+            reason=f"GPL-3.0 §13 permits linking or combining GPL-3.0 code with a work under AGPL-3.0 and "
+            f"conveying the combination{via}; the GPL part stays under GPL-3.0 and AGPL-3.0 §13's network-"
+            "interaction requirement applies to the combination",
+        )
+    if outbound in _GPL3 and inbound in _AGPL3:
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=True,
+            basis="rule:gpl-agpl-section-13",
+            reason="AGPL-3.0 §13 permits combining AGPL-3.0 code with a work under GPL-3.0 and conveying the "
+            "combination, but the AGPL part stays under AGPL-3.0 and GPL-3.0 §13 applies AGPL-3.0 §13's "
+            "network-interaction requirement to the combination as such: offer its source to remote users",
+        )
+    return None
+
+
 def _key(leaf: LicenseExpression) -> str:
     assert leaf.id is not None
     return f"{leaf.id} WITH {leaf.exception}" if leaf.exception else leaf.id
@@ -170,8 +209,17 @@ def _rules(outbound: str, inbound: str, out: LicenseTerms, inn: LicenseTerms) ->
         if out.id in allowed:
             return verdict(
                 True,
-                f"{outbound} is an approved compatible license for {inbound} adaptations "
+                f"{outbound} is one of the licenses {inbound} lets adaptations be shared under "
                 f"({inn.cite('copyleft')})",
+                "rule:share-alike",
+            )
+        if not inn.curated and out.copyleft in _COPYLEFT_STRICT:
+            # A derived record does not know which licenses the text lets adaptations go under
+            # (CC BY-SA 2.0 and 3.0 allow later versions with the same License Elements, for one).
+            return verdict(
+                None,
+                f"{inbound} is share-alike, but which licenses its text lets adaptations be shared under "
+                f"is not curated ({inn.basis}); read its ShareAlike clause for {outbound}",
                 "rule:share-alike",
             )
         extra = " and cannot take added use restrictions" if out.restricts_use else ""
@@ -256,6 +304,10 @@ def _leaf(
         return Verdict(
             outbound=outbound, inbound=inbound, compatible=True, basis="same", reason="the same license"
         )
+    if not out_leaf.exception and not in_leaf.exception:
+        from_text = _section_13(out_leaf.id, in_leaf.id)
+        if from_text is not None:
+            return from_text
     from_matrix = _from_osadl(outbound, inbound, out_leaf, in_leaf)
     if from_matrix is not None:
         return from_matrix
@@ -363,7 +415,7 @@ def _cached_verdict(outbound: str, inbound: str) -> Verdict:
     if (
         answer is not None and "WITH" not in inbound
     ):  # both canonical ids the matrix answers: no parsing needed
-        return _matrix_verdict(outbound, inbound, answer, "")
+        return _section_13(outbound, inbound) or _matrix_verdict(outbound, inbound, answer, "")
     catalog = default_catalog()
     return _verdict(outbound, inbound, catalog, normalize_license(outbound), normalize_license(inbound))
 

@@ -10,6 +10,7 @@ __all__ = [
     "COPYLEFT",
     "DERIVATIVE_LICENSING",
     "Clause",
+    "ExceptionTerms",
     "LicenseTerms",
     "Tri",
 ]
@@ -38,6 +39,34 @@ class Clause:
 
     def __str__(self) -> str:
         return self.clause or "(text silent)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExceptionTerms:
+    """What a license exception (the operand of ``WITH``) adds to the license it modifies.
+
+    ``curated`` is false for an exception aiprov can name but whose text it has not read:
+    ``effect`` then says so instead of guessing.
+    """
+
+    id: str
+    name: str
+    curated: bool
+    effect: str
+    clause: str | None = None
+    quote: str | None = None
+    applies_to: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "curated": self.curated,
+            "effect": self.effect,
+            "clause": self.clause,
+            "quote": self.quote,
+            "applies_to": list(self.applies_to),
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +122,7 @@ class LicenseTerms:
     output_restriction_categories: tuple[str, ...] = ()
     derivative_definition: str | None = None
     includes_distillation: Tri = None
-    termination: tuple[str, ...] = ()
+    termination: tuple[str, ...] | None = None
     governing_law: str | None = None
     patent_grant: Tri = None
     clauses: tuple[tuple[str, Clause], ...] = field(default=())
@@ -197,15 +226,17 @@ class LicenseTerms:
             "copyleft_compatible": list(self.copyleft_compatible),
             "non_commercial": self.non_commercial,
             "no_derivatives": self.no_derivatives,
+            "naming_required": self.naming_required,
             "naming_requirement": self.naming_requirement,
             "naming_prefix": self.naming_prefix,
+            "attribution_required": self.attribution_required,
             "attribution_requirement": self.attribution_requirement,
             "attribution_text": self.attribution_text,
             "output_restrictions": self.output_restrictions,
             "output_restriction_categories": list(self.output_restriction_categories),
             "derivative_definition": self.derivative_definition,
             "includes_distillation": self.includes_distillation,
-            "termination": list(self.termination),
+            "termination": None if self.termination is None else list(self.termination),
             "governing_law": self.governing_law,
             "patent_grant": self.patent_grant,
             "notes": self.notes,

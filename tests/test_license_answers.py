@@ -35,6 +35,20 @@ PAIRS = [
         id="cc-by-sa-4.0-not-into-3.0",
     ),
     pytest.param(
+        "CC-BY-NC-SA-4.0",
+        "CC-BY-NC-SA-3.0",
+        True,
+        "CC BY-NC-SA 3.0 §4(b): '(ii) a later version of this License with the same License Elements'",
+        id="cc-by-nc-sa-3.0-into-4.0",
+    ),
+    pytest.param(
+        "CC-BY-SA-4.0",
+        "CC-BY-NC-SA-3.0",
+        False,
+        "CC BY-NC-SA 3.0 §4(c): no exercise 'primarily intended for or directed toward commercial advantage'",
+        id="cc-by-nc-sa-3.0-not-into-cc-by-sa-4.0",
+    ),
+    pytest.param(
         "AGPL-3.0-only",
         "GPL-3.0-only",
         True,

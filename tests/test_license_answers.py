@@ -257,3 +257,11 @@ def test_curated_records_say_none_only_where_the_text_does(capsys: pytest.Captur
     assert code == 0
     termination = next(line for line in out.splitlines() if line.strip().startswith("Termination"))
     assert "no termination clause in the text" in termination
+
+
+def test_compat_with_an_exception_says_what_the_exception_permits() -> None:
+    """GCC Runtime Library Exception §1: 'You may then convey such a combination under terms of your choice';
+    the matrix has no row for it, so the verdict stays unknown but says what the exception permits."""
+    verdict = is_compatible("MIT", "GPL-3.0-only WITH GCC-exception-3.1")
+    assert verdict.compatible is None
+    assert "Eligible Compilation" in verdict.reason

@@ -124,7 +124,11 @@ def _key(leaf: LicenseExpression) -> str:
 
 
 def _from_osadl(
-    outbound: str, inbound: str, out_leaf: LicenseExpression, in_leaf: LicenseExpression
+    outbound: str,
+    inbound: str,
+    out_leaf: LicenseExpression,
+    in_leaf: LicenseExpression,
+    catalog: Catalog | None = None,
 ) -> Verdict | None:
     answer = osadl_answer(_key(out_leaf), _key(in_leaf))
     basis = "osadl"
@@ -134,13 +138,19 @@ def _from_osadl(
         answer = osadl_answer(out_leaf.id, in_leaf.id)
         note = " (the matrix has no row for the exception; answered for the base licenses)"
         if answer == "No" and in_leaf.exception:
+            exception = (catalog or default_catalog()).exception(in_leaf.exception)
+            what = (
+                f"what it permits: {exception.effect}"
+                if exception is not None and exception.curated
+                else "read the exception"
+            )
             return Verdict(
                 outbound=outbound,
                 inbound=inbound,
                 compatible=None,
                 basis=basis,
                 reason=f"OSADL: No for {in_leaf.id}, but the {in_leaf.exception} exception may "
-                "permit the combination: read the exception",
+                f"permit the combination; {what}",
             )
     if answer is None:
         return None
@@ -308,7 +318,7 @@ def _leaf(
         from_text = _section_13(out_leaf.id, in_leaf.id)
         if from_text is not None:
             return from_text
-    from_matrix = _from_osadl(outbound, inbound, out_leaf, in_leaf)
+    from_matrix = _from_osadl(outbound, inbound, out_leaf, in_leaf, catalog)
     if from_matrix is not None:
         return from_matrix
     out_terms = catalog.get(out_leaf.id)

@@ -150,3 +150,24 @@ def test_no_message_says_scancode_category_none() -> None:
         ]
         assert messages, license_id
         assert all("(None)" not in m and "is not curated: " in m for m in messages), messages
+
+
+def test_records_whose_text_was_not_read_assert_nothing() -> None:
+    """A record marked text_read: false (H Research, Grok 2 Community) claims no term: every one is unknown."""
+    unread = [r for r in default_catalog().curated() if not r.curated]
+    for record in unread:
+        assert record.commercial_use == "unknown" and record.copyleft == "unknown", record.id
+        assert record.derivative_licensing == "unknown" and record.termination is None, record.id
+        tri = (
+            record.any_purpose,
+            record.use_restrictions,
+            record.passthrough_required,
+            record.non_commercial,
+            record.no_derivatives,
+            record.attribution_required,
+            record.naming_required,
+            record.output_restrictions,
+            record.includes_distillation,
+        )
+        assert all(value is None for value in tri), record.id
+        assert record.governing_law is None and record.mau_threshold is None, record.id

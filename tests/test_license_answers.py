@@ -265,3 +265,20 @@ def test_compat_with_an_exception_says_what_the_exception_permits() -> None:
     verdict = is_compatible("MIT", "GPL-3.0-only WITH GCC-exception-3.1")
     assert verdict.compatible is None
     assert "Eligible Compilation" in verdict.reason
+
+
+def test_compat_of_two_matrix_ids_does_not_load_the_catalog() -> None:
+    """`license compat GPL-3.0-only Apache-2.0` is answered from the OSADL matrix without reading license-data."""
+    import subprocess
+    import sys
+
+    code = (
+        "import contextlib, io\n"
+        "from aiprov.cli import main\n"
+        "from aiprov.licenses.catalog import default_catalog\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['license', 'compat', 'GPL-3.0-only', 'Apache-2.0']) == 0\n"
+        "print(default_catalog.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "0"

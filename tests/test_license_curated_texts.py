@@ -83,9 +83,11 @@ def test_qwen_2024_dropped_the_2023_ban_on_improving_other_models() -> None:
     assert "improve-other-models" not in new.output_restriction_categories
     assert new.output_restriction_categories == ("attribution",)
     assert new.naming_required is False and new.naming_prefix is None  # a display duty, not a name prefix
-    assert new.attribution_text == (
-        "Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved."
-    )
+    assert new.attribution_text == "Built with Qwen"  # §5.b, as Llama 3.1's "Built with Llama"
+    notice = new.clause("attribution")
+    assert notice is not None and notice.quote == (
+        '"Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved."'
+    )  # §3.c: the line for the "Notice" text file
 
 
 def test_qwen_research_is_non_commercial() -> None:
@@ -171,3 +173,20 @@ def test_records_whose_text_was_not_read_assert_nothing() -> None:
         )
         assert all(value is None for value in tri), record.id
         assert record.governing_law is None and record.mau_threshold is None, record.id
+
+
+def test_a_distributed_qwen_fine_tune_must_say_built_with_qwen() -> None:
+    """Qwen LICENSE §5.b ("Built with Qwen" for a model fine-tuned with the Materials and distributed) and §3.c
+    (the notice line in a "Notice" file) both reach a fine-tune shipped as weights."""
+    from aiprov.analysis import Policy
+    from aiprov.analysis.obligations import obligations
+
+    bom = chain(
+        ("base", "model", "qwen"),
+        ("ft", "model", "qwen", {"name": "my-ft"}),
+        relations=(("ft", "fine_tuned_from", "base"),),
+    )
+    result = obligations(bom, Policy.from_dict({"use": {"commercial": True, "distribution": "weights"}}))
+    actions = {(o.action, o.text) for o in result.obligations if o.subject == "ft"}
+    assert ("display-attribution", 'display "Built with Qwen" prominently') in actions
+    assert any(action == "include-notice" and "Qwen LICENSE AGREEMENT" in text for action, text in actions)

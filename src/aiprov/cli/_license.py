@@ -80,8 +80,8 @@ def _resolve(text: str) -> list[list[tuple[LicenseTerms, ExceptionTerms | None]]
         return [[(record, None)]]
     norm = normalize_license(text)
     if norm.status != "ok" or norm.parsed is None:
-        names_more = norm.unknown_ids and norm.unknown_ids != (text,)
-        raise _unknown(text, norm.reason if norm.status == "invalid" or names_more else None)
+        # the reason adds something unless it only repeats that ``text`` itself is unknown
+        raise _unknown(text, None if norm.unknown_ids == (text,) else norm.reason)
     choices = []
     for conjunction in norm.parsed.choices():
         resolved = []

@@ -10,10 +10,11 @@ import sys
 from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, use_color
+from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, input_text, use_color
 from aiprov.formats import load
 from aiprov.graph import AIBOM
 from aiprov.report import findings as render
+from aiprov.report.sarif import sarif_json
 
 __all__ = ["register"]
 
@@ -36,7 +37,7 @@ def _policy_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distribution", choices=DISTRIBUTIONS, help="how the result is shipped")
     parser.add_argument("--mau", type=int, metavar="N", help="monthly active users of the product")
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge waiver expiry as of this date")
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,6 +87,8 @@ def _check(args: argparse.Namespace) -> int:
         render.write_findings_json(report, sys.stdout)
     elif args.format == "markdown":
         sys.stdout.write(render.findings_markdown(report, bom))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif_json(report, source=args.input, text=input_text(args.input)))
     else:
         render.write_findings_text(report, sys.stdout, bom, color=use_color())
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK

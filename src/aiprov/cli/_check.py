@@ -19,7 +19,9 @@ from aiprov.report.sarif import sarif_json
 __all__ = ["register"]
 
 
-def _policy_args(parser: argparse.ArgumentParser) -> None:
+def _policy_args(
+    parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "markdown", "sarif")
+) -> None:
     parser.add_argument("input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
     parser.add_argument(
         "--policy",
@@ -37,7 +39,7 @@ def _policy_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distribution", choices=DISTRIBUTIONS, help="how the result is shipped")
     parser.add_argument("--mau", type=int, metavar="N", help="monthly active users of the product")
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge waiver expiry as of this date")
-    parser.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    parser.add_argument("--format", choices=formats, default="text")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,11 +57,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     obl = commands.add_parser(
         "obligations", help="what you must do to ship: notices, attribution, naming, ..."
     )
-    _policy_args(obl)
+    _policy_args(obl, ("text", "json", "markdown"))
     obl.set_defaults(run=_obligations)
 
 
-def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
+def load_with_policy(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
     bom = load(args.input)
     if args.policy:
         policy = Policy.load(args.policy)
@@ -81,7 +83,7 @@ def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    bom, policy = _load(args)
+    bom, policy = load_with_policy(args)
     report = check(bom, policy)
     if args.format == "json":
         render.write_findings_json(report, sys.stdout)
@@ -95,7 +97,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _obligations(args: argparse.Namespace) -> int:
-    bom, policy = _load(args)
+    bom, policy = load_with_policy(args)
     report = obligations(bom, policy)
     if args.format == "json":
         sys.stdout.write(render.obligations_json(report))

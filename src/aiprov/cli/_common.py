@@ -43,3 +43,14 @@ def input_text(path: str) -> str | None:
         return read_text(path)
     except (AiprovError, OSError):
         return None
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write ``text`` to the file ``output``, or to standard output for None or ``-``."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from pathlib import Path
+
+    Path(output).write_text(text, encoding="utf-8")

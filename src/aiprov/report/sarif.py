@@ -4,7 +4,7 @@ GitHub code scanning (and any SARIF viewer) shows each result at a place in the 
 the line where the artifact is declared (``id: …`` in a manifest, ``"bom-ref"`` in CycloneDX
 JSON, ``bom-ref="…"`` in CycloneDX XML, ``"spdxId"`` / ``"SPDXID"`` / ``SPDXID:`` in SPDX), or
 line 1 with the artifact as a logical location where it cannot be found. A result's
-``partialFingerprints`` hash what the finding *is* (code, subject, license, path), never where it
+``partialFingerprints`` hash what the finding *is* (code, subject, license, origin), never where it
 stands, so the same finding stays the same alert when lines move.
 """
 
@@ -20,7 +20,7 @@ from urllib.parse import quote
 from aiprov.analysis.checks import CODES, Finding, Report
 from aiprov.report import _json
 
-__all__ = ["SARIF_SCHEMA", "locate_artifacts", "sarif", "sarif_json"]
+__all__ = ["SARIF_SCHEMA", "identity", "locate_artifacts", "sarif", "sarif_json"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _DOCS = "https://github.com/aiprov/aiprov/blob/main/docs/findings.md"
@@ -62,9 +62,15 @@ def _location(source: str) -> dict[str, str]:
     return {"uri": quote(path.as_posix(), safe="/@-._~!$&'()*+,;="), "uriBaseId": "%SRCROOT%"}
 
 
+def identity(finding: Finding) -> tuple[str, str, str, str]:
+    """What a finding is, whatever lines or intermediate artifacts moved: its code, subject,
+    license and origin (the artifact whose terms it is about: the end of its path)."""
+    origin = finding.path[-1] if finding.path else finding.subject
+    return (finding.code, finding.subject, finding.license or "", origin)
+
+
 def _fingerprint(finding: Finding) -> str:
-    key = "\x1f".join((finding.code, finding.subject, finding.license or "", "\x1e".join(finding.path)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return hashlib.sha256("\x1f".join(identity(finding)).encode("utf-8")).hexdigest()
 
 
 def _rule(code: str, description: str) -> dict[str, Any]:

@@ -10,15 +10,18 @@ import sys
 from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, use_color
+from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, input_text, use_color
 from aiprov.formats import load
 from aiprov.graph import AIBOM
 from aiprov.report import findings as render
+from aiprov.report.sarif import sarif_json
 
 __all__ = ["register"]
 
 
-def _policy_args(parser: argparse.ArgumentParser) -> None:
+def _policy_args(
+    parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "markdown", "sarif")
+) -> None:
     parser.add_argument("input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
     parser.add_argument(
         "--policy",
@@ -36,7 +39,7 @@ def _policy_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distribution", choices=DISTRIBUTIONS, help="how the result is shipped")
     parser.add_argument("--mau", type=int, metavar="N", help="monthly active users of the product")
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge waiver expiry as of this date")
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument("--format", choices=formats, default="text")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,11 +57,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     obl = commands.add_parser(
         "obligations", help="what you must do to ship: notices, attribution, naming, ..."
     )
-    _policy_args(obl)
+    _policy_args(obl, ("text", "json", "markdown"))
     obl.set_defaults(run=_obligations)
 
 
-def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
+def load_with_policy(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
     bom = load(args.input)
     if args.policy:
         policy = Policy.load(args.policy)
@@ -80,19 +83,21 @@ def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    bom, policy = _load(args)
+    bom, policy = load_with_policy(args)
     report = check(bom, policy)
     if args.format == "json":
         render.write_findings_json(report, sys.stdout)
     elif args.format == "markdown":
         sys.stdout.write(render.findings_markdown(report, bom))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif_json(report, source=args.input, text=input_text(args.input)))
     else:
         render.write_findings_text(report, sys.stdout, bom, color=use_color())
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
 
 
 def _obligations(args: argparse.Namespace) -> int:
-    bom, policy = _load(args)
+    bom, policy = load_with_policy(args)
     report = obligations(bom, policy)
     if args.format == "json":
         sys.stdout.write(render.obligations_json(report))

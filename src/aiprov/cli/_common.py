@@ -28,3 +28,29 @@ def use_color(stream: Any = None) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def input_text(path: str) -> str | None:
+    """The text of an input that is a regular file (for placing results on its lines), else None."""
+    from pathlib import Path
+
+    from aiprov.exceptions import AiprovError
+    from aiprov.formats import read_text
+
+    try:
+        if not Path(path).is_file():
+            return None
+        return read_text(path)
+    except (AiprovError, OSError):
+        return None
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write ``text`` to the file ``output``, or to standard output for None or ``-``."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from pathlib import Path
+
+    Path(output).write_text(text, encoding="utf-8")

@@ -21,9 +21,13 @@ from aiprov.licenses.catalog import Catalog, default_catalog
 from aiprov.licenses.compat import Verdict, is_compatible
 from aiprov.licenses.terms import LicenseTerms
 
-__all__ = ["CODES", "SEVERITIES", "Finding", "Report", "check"]
+__all__ = ["CERTAINTIES", "CODES", "SEVERITIES", "Finding", "Report", "check"]
 
 SEVERITIES = ("error", "warning", "info")
+#: How sure a finding is: ``settled`` (the text is clear and the facts are given), ``unsettled``
+#: (the law is open: data terms reaching weights, copyleft in training data), ``unverified`` (the
+#: terms come from a derived, not curated, record or from a license aiprov cannot read).
+CERTAINTIES = ("settled", "unsettled", "unverified")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 #: Every finding code, with a one-line meaning (docs/findings.md has examples).
@@ -35,7 +39,7 @@ CODES: dict[str, str] = {
     "copyleft-conflict": "copyleft code is combined into a work whose license cannot carry it",
     "noncommercial-use": "non-commercial terms reach an artifact used commercially",
     "no-derivatives": "an artifact is derived from no-derivatives material",
-    "use-restricted": "use restrictions reach the artifact: it cannot be used for any purpose",
+    "use-restricted": "use restrictions reach the artifact: it does not grant use for every purpose",
     "relicense-conflict": "an artifact declares terms that drop or contradict terms it inherits",
     "naming-requirement": "the artifact's name does not meet an inherited naming duty",
     "attribution-required": "an attribution or notice duty applies",
@@ -60,14 +64,14 @@ class _FindingSlots:
     """The storage of a :class:`Finding` (shared with :class:`_LazyFinding`, which builds them): the
     code, severity and subject, the path (for a lazy finding, the key that carried the term), and
     the rest as one tuple (license, clause, message, renderer) that all the findings one plan makes
-    share. Five slots, not eight: a large check makes millions of findings."""
+    share. Five slots, not ten: a large check makes millions of findings."""
 
     __slots__ = ("_path", "_rest", "code", "severity", "subject")
 
 
-#: (license, clause, message, renderer): the message itself with no renderer, or for a lazy finding
-#: the name of the :class:`_Messages` method that renders it.
-_Rest = tuple["str | None", "str | None", str, "_Messages | None"]
+#: (license, clause, message, renderer, certainty, remedy): the message itself with no renderer, or
+#: for a lazy finding the name of the :class:`_Messages` method that renders it.
+_Rest = tuple["str | None", "str | None", str, "_Messages | None", str, "str | None"]
 
 
 class Finding(_FindingSlots):
@@ -96,13 +100,17 @@ class Finding(_FindingSlots):
         path: tuple[str, ...] = (),
         license: str | None = None,
         clause: str | None = None,
+        certainty: str = "settled",
+        remedy: str | None = None,
     ) -> None:
+        if certainty not in CERTAINTIES:
+            raise ValueError(f"certainty must be one of {', '.join(CERTAINTIES)}, not {certainty!r}")
         for name, value in (
             ("code", code),
             ("severity", severity),
             ("subject", subject),
             ("_path", tuple(path)),
-            ("_rest", (license, clause, message, None)),
+            ("_rest", (license, clause, message, None, certainty, remedy)),
         ):
             object.__setattr__(self, name, value)
 
@@ -121,6 +129,16 @@ class Finding(_FindingSlots):
         return self._rest[1]
 
     @property
+    def certainty(self) -> str:
+        """``settled``, ``unsettled`` or ``unverified`` (see :data:`CERTAINTIES`)."""
+        return self._rest[4]
+
+    @property
+    def remedy(self) -> str | None:
+        """What the user can do about it, from the terms (None only where nothing can be done)."""
+        return self._rest[5]
+
+    @property
     def message(self) -> str:
         render = self._rest[3]
         return self._rest[2] if render is None else render.message(self)
@@ -136,12 +154,13 @@ class Finding(_FindingSlots):
         return len(self._path) if render is None else render.length(self)
 
     def _values(self) -> tuple[Any, ...]:
-        license_id, clause, message, render = self._rest
+        """(code, severity, subject, message, path, license, clause, certainty, remedy)."""
+        license_id, clause, message, render, certainty, remedy = self._rest
         if render is None:
             path = self._path
         else:
             message, path = render.render(self)  # one walk of the path for both
-        return (self.code, self.severity, self.subject, message, path, license_id, clause)
+        return (self.code, self.severity, self.subject, message, path, license_id, clause, certainty, remedy)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
@@ -152,8 +171,9 @@ class Finding(_FindingSlots):
         return hash(self._values())
 
     def __repr__(self) -> str:
-        fields = ("code", "severity", "subject", "message", "path", "license", "clause")
-        return "Finding(" + ", ".join(f"{k}={v!r}" for k, v in zip(fields, self._values(), strict=True)) + ")"
+        return (
+            "Finding(" + ", ".join(f"{k}={v!r}" for k, v in zip(_FIELDS, self._values(), strict=True)) + ")"
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_finding, self._values())
@@ -167,7 +187,7 @@ class Finding(_FindingSlots):
         return (_RANK[self.severity], self.subject, self.code, "", self.path, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        code, severity, subject, message, path, license_id, clause = self._values()
+        code, severity, subject, message, path, license_id, clause, certainty, remedy = self._values()
         return {
             "code": code,
             "severity": severity,
@@ -176,7 +196,12 @@ class Finding(_FindingSlots):
             "path": list(path),
             "license": license_id,
             "clause": clause,
+            "certainty": certainty,
+            "remedy": remedy,
         }
+
+
+_FIELDS = ("code", "severity", "subject", "message", "path", "license", "clause", "certainty", "remedy")
 
 
 def _finding(
@@ -187,6 +212,8 @@ def _finding(
     path: tuple[str, ...],
     license: str | None,
     clause: str | None,
+    certainty: str = "settled",
+    remedy: str | None = None,
 ) -> Finding:
     return Finding(
         code=code,
@@ -196,6 +223,8 @@ def _finding(
         path=path,
         license=license,
         clause=clause,
+        certainty=certainty,
+        remedy=remedy,
     )
 
 
@@ -325,8 +354,8 @@ class _Messages:
     def _use_any(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
         policy = f" (with {terms.use_policy})" if terms.use_policy else ""
         return (
-            f"{artifact.label} cannot be used for any purpose: {terms.cite('use_restrictions')}"
-            f"{policy} restrict its use{origin}"
+            f"{artifact.label} does not grant use for every purpose (OSAID freedom 1): "
+            f"{terms.cite('use_restrictions')}{policy} restrict its use{origin}"
         )
 
     def _threshold(self, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:
@@ -410,6 +439,11 @@ class _Messages:
         )
 
 
+def _threshold_key(terms: LicenseTerms) -> str:
+    """The policy key that states the figure a license threshold counts."""
+    return "revenue_usd" if terms.threshold_counted == "annual_revenue_usd" else "monthly_active_users"
+
+
 def _threshold_figure(terms: LicenseTerms, use: Any) -> tuple[float | None, str]:
     """The figure a license threshold counts, as the policy states it (None: not stated), and its unit."""
     counted = terms.threshold_counted
@@ -458,6 +492,11 @@ class _Template:
         self.plans: dict[tuple[Any, ...], tuple[_Plan, _Direct | None]] = {}
 
 
+#: A finding a check flags for one (license, channel): code, severity, clause, message variant,
+#: certainty, remedy.
+_Flag = tuple[str, str, "str | None", str, str, "str | None"]
+
+
 class _Checker:
     def __init__(self, prop: Propagation) -> None:
         self.prop = prop
@@ -468,9 +507,9 @@ class _Checker:
         self._verdicts: dict[tuple[str, str], Verdict] = {}
         self._clauses: dict[tuple[str, str], str | None] = {}
         self.messages = _Messages(prop, self._verdicts)
-        self._plan: list[tuple[str, str, str | None, str]] = []
+        self._plan: list[_Flag] = []
         #: signature of one (license, channel) at one artifact -> its findings (see _plan_for)
-        self._plans: dict[tuple[Any, ...], tuple[tuple[str, str, str | None, str], ...]] = {}
+        self._plans: dict[tuple[Any, ...], tuple[_Flag, ...]] = {}
         #: license id -> which facts of the artifact itself its checks read (None: none)
         self._reads: dict[str, tuple[str | None, bool, bool] | None] = {}
         self._data_severity = {s: self._severity_for_data(s) for s in SEVERITIES}
@@ -493,6 +532,8 @@ class _Checker:
         *,
         terms: LicenseTerms | None = None,
         term: str | None = None,
+        certainty: str = "settled",
+        remedy: str | None,
     ) -> None:
         """A finding about the artifact itself (its declaration, its provenance): path is the subject."""
         self.out.append(
@@ -504,6 +545,8 @@ class _Checker:
                 path=(subject,),
                 license=terms.id if terms is not None else None,
                 clause=self.clause(terms, term) if terms is not None and term is not None else None,
+                certainty=certainty,
+                remedy=remedy,
             )
         )
 
@@ -525,10 +568,17 @@ class _Checker:
         terms: LicenseTerms,
         term: str,
         variant: str,
+        *,
+        remedy: str | None,
+        certainty: str | None = None,
     ) -> None:
         """A finding about a term that reached ``subject`` as ``item``; its message is ``_Messages``'s
-        method for ``variant``, rendered when read. Recorded in the plan being made (see :meth:`run`)."""
-        self._plan.append((code, severity, self.clause(terms, term), variant))
+        method for ``variant``, rendered when read. Recorded in the plan being made (see :meth:`run`).
+        ``certainty`` defaults to what the channel and the record allow: ``unsettled`` for dataset
+        terms reaching a model, ``unverified`` for a record not curated from the text."""
+        if certainty is None:
+            certainty = "unsettled" if item[1] == "data" else "settled" if terms.curated else "unverified"
+        self._plan.append((code, severity, self.clause(terms, term), variant, certainty, remedy))
 
     def judge(
         self,
@@ -539,12 +589,18 @@ class _Checker:
         terms: LicenseTerms,
         term: str,
         variant: str,
+        *,
+        remedy: str,
     ) -> None:
-        """A compatibility verdict as a finding: an error when incompatible, a warning when unknown."""
+        """A compatibility verdict as a finding: an error when incompatible, a warning (unverified)
+        when unknown."""
         if verdict.compatible is False:
-            self.flag(code, "error", subject, item, terms, term, variant)
+            self.flag(code, "error", subject, item, terms, term, variant, remedy=remedy)
         elif verdict.compatible is None:
-            self.flag(code, "warning", subject, item, terms, term, variant)
+            certainty = "unsettled" if item[1] == "data" else "unverified"
+            self.flag(
+                code, "warning", subject, item, terms, term, variant, remedy=remedy, certainty=certainty
+            )
 
     def _severity_for_data(self, normal: str) -> str | None:
         mode = self.policy.data_terms_reach_models
@@ -596,6 +652,7 @@ class _Checker:
                     subject=warning.subject,
                     message=warning.message,
                     path=(warning.subject,),
+                    remedy="correct the relation kind or the artifact kind",
                 )
             )
         late: dict[str, list[Finding]] = {}
@@ -694,7 +751,7 @@ class _Checker:
         subject = artifact.id
         shipped = subject not in self.bom._in
         res_id = id(self.prop.resolved[subject])
-        groups: dict[tuple[str, str], list[tuple[int, str, str | None, str, Key]]] = {}
+        groups: dict[tuple[str, str], list[tuple[int, _Flag, Key]]] = {}
         for key, value, terms, first in self.grouped(artifact):
             combined = value & 1 if key[1] == "derivation" else 0
             signature = (
@@ -711,16 +768,14 @@ class _Checker:
                 self._plan = []
                 self.term_checks(artifact, key, terms, combined=bool(combined), first=first, shipped=shipped)
                 plan = self._plans[signature] = tuple(self._plan)
-            for code, severity, clause, message in plan:
-                groups.setdefault((code, terms.id), []).append(
-                    (_RANK[severity], severity, clause, message, key)
-                )
+            for flagged in plan:
+                groups.setdefault((flagged[0], terms.id), []).append((_RANK[flagged[1]], flagged, key))
         ranks: tuple[list[_Entry], list[_Entry], list[_Entry]] = ([], [], [])
         for (code, license_id), found in sorted(groups.items()):
             best = min(rank for rank, *_ in found)
             choices = tuple(
-                ((license_id, clause, message, self.messages), key)
-                for rank, _, clause, message, key in found
+                ((license_id, clause, message, self.messages, certainty, remedy), key)
+                for rank, (_, _, clause, message, certainty, remedy), key in found
                 if rank == best
             )
             ranks[best].append((code, SEVERITIES[best], license_id, choices))
@@ -784,6 +839,7 @@ class _Checker:
                 severity,
                 artifact.id,
                 f"{artifact.label} ({artifact.kind}) declares no license",
+                remedy="declare the license its source gives (an SPDX expression or a LicenseRef-)",
             )
             return
         if norm.status == "invalid":
@@ -792,6 +848,7 @@ class _Checker:
                 "error",
                 artifact.id,
                 f"license {norm.input!r} of {artifact.label} cannot be parsed: {norm.reason}",
+                remedy="write the license as an SPDX expression (e.g. 'MIT AND Apache-2.0')",
             )
             return
         if norm.status == "unknown":
@@ -800,6 +857,9 @@ class _Checker:
                 "warning",
                 artifact.id,
                 f"license {norm.input!r} of {artifact.label}: {norm.reason}; its terms cannot be checked",
+                certainty="unverified",
+                remedy="declare the SPDX id of the license, or read its text and record the outcome in a "
+                "waiver with a reason",
             )
         if res.choice is not None:
             self.add(
@@ -807,6 +867,7 @@ class _Checker:
                 "info",
                 artifact.id,
                 f"{norm.expression} offers a choice: {res.choice} fits the policy best",
+                remedy=f"record the choice: declare the concluded license {res.choice}",
             )
         for license_id in res.ids:
             terms = self.prop.terms(license_id)
@@ -819,6 +880,7 @@ class _Checker:
                     artifact.id,
                     f"{artifact.label} is under {terms.id} ({terms.category}), which the policy denies",
                     terms=terms,
+                    remedy=f"replace {artifact.label}, or add {terms.id} to the policy's allow list",
                 )
             if not terms.curated and terms.category in ("proprietary", "unknown"):
                 self.add(
@@ -828,6 +890,8 @@ class _Checker:
                     f"{terms.id} is known only by its ScanCode category ({terms.scancode_category}): "
                     "its terms are not curated, review the text",
                     terms=terms,
+                    certainty="unverified",
+                    remedy="read the license text and record the outcome in a waiver with a reason",
                 )
 
     def denied(self, terms: LicenseTerms) -> bool:
@@ -855,6 +919,7 @@ class _Checker:
                 "error",
                 artifact.id,
                 f"{artifact.label} has no {', '.join(missing)}, which the policy requires",
+                remedy=f"add {', '.join(missing)} to the artifact",
             )
         elif artifact.kind in _TRACEABLE and not (artifact.source or artifact.purl or artifact.hashes):
             self.add(
@@ -862,6 +927,7 @@ class _Checker:
                 "warning",
                 artifact.id,
                 f"{artifact.label} ({artifact.kind}) has no source, purl or hashes: its origin cannot be verified",
+                remedy="add its download location, purl or sha256 hash",
             )
         if req.osi_approved_weights and artifact.kind in ("model", "weights"):
             ids = self.prop.resolved[artifact.id].ids
@@ -871,6 +937,7 @@ class _Checker:
                     "error",
                     artifact.id,
                     f"{artifact.label}: the policy requires OSI-approved licenses on weights",
+                    remedy="replace the weights with OSI-approved ones, or lift require.osi_approved_weights",
                 )
 
     def term_checks(
@@ -912,7 +979,15 @@ class _Checker:
             severity = self.data_severity("error") if data else "error"
             if severity:
                 self.flag(
-                    "noncommercial-use", severity, subject, item, terms, "non_commercial", "noncommercial"
+                    "noncommercial-use",
+                    severity,
+                    subject,
+                    item,
+                    terms,
+                    "non_commercial",
+                    "noncommercial",
+                    remedy=f"replace the {terms.short_name or terms.id} material, get a commercial license "
+                    "from its licensor, or use it non-commercially only",
                 )
 
         # use restrictions
@@ -923,18 +998,56 @@ class _Checker:
             data and terms.use_restrictions and self.policy.data_terms_reach_models == "strict"
         ):
             if set(terms.use_restriction_categories) & self.use.restricted_categories():
-                self.flag("use-restricted", "error", subject, item, terms, "use_restrictions", "use-hit")
+                self.flag(
+                    "use-restricted",
+                    "error",
+                    subject,
+                    item,
+                    terms,
+                    "use_restrictions",
+                    "use-hit",
+                    remedy="keep the product out of the restricted uses, or use another model for this field",
+                )
             elif notes:
-                self.flag("use-restricted", "warning", subject, item, terms, "use_restrictions", "use-any")
+                self.flag(
+                    "use-restricted",
+                    "warning",
+                    subject,
+                    item,
+                    terms,
+                    "use_restrictions",
+                    "use-any",
+                    remedy="pass the use restrictions on to your users (as the license requires) and keep "
+                    "your own use within them",
+                )
 
         # user / revenue thresholds
         if terms.commercial_use == "threshold" and terms.threshold is not None and (whole or output):
             actual, _ = _threshold_figure(terms, self.use)
             if actual is None:
                 if notes:
-                    self.flag("mau-threshold", "info", subject, item, terms, "commercial_use", "threshold")
+                    self.flag(
+                        "mau-threshold",
+                        "info",
+                        subject,
+                        item,
+                        terms,
+                        "commercial_use",
+                        "threshold",
+                        remedy=f"state the figure in the policy (use.{_threshold_key(terms)}); above "
+                        f"{terms.threshold:,} request a license from the licensor",
+                    )
             elif actual > terms.threshold:
-                self.flag("mau-threshold", "error", subject, item, terms, "commercial_use", "threshold")
+                self.flag(
+                    "mau-threshold",
+                    "error",
+                    subject,
+                    item,
+                    terms,
+                    "commercial_use",
+                    "threshold",
+                    remedy=f"request a license from the licensor, or stay under {terms.threshold:,}",
+                )
 
         self.channel_checks(
             artifact, item, terms, combined=combined, own=own, data=data, output=output, modelish=modelish
@@ -948,7 +1061,18 @@ class _Checker:
             and (terms.attribution_text or terms.kind in ("model", "data", "content"))
             and (whole or (output and "attribution" in terms.output_restriction_categories) or data)
         ):
-            self.flag("attribution-required", "info", subject, item, terms, "attribution", "attribution")
+            self.flag(
+                "attribution-required",
+                "info",
+                subject,
+                item,
+                terms,
+                "attribution",
+                "attribution",
+                remedy=f'display "{terms.attribution_text}" and ship the license notice'
+                if terms.attribution_text
+                else "credit the source and ship its license notice (aiprov obligations lists them)",
+            )
 
     def channel_checks(
         self,
@@ -980,6 +1104,7 @@ class _Checker:
                         terms,
                         "no_derivatives",
                         "no-derivatives",
+                        remedy="ship the material unmodified, get permission from the licensor, or replace it",
                     )
 
         if channel == "derivation" or (output and modelish):
@@ -1003,7 +1128,16 @@ class _Checker:
             assert terms.naming_prefix is not None
             name = artifact.name or artifact.id
             if not name.lower().startswith(terms.naming_prefix.lower()):
-                self.flag("naming-requirement", "error", subject, item, terms, "naming", "naming")
+                self.flag(
+                    "naming-requirement",
+                    "error",
+                    subject,
+                    item,
+                    terms,
+                    "naming",
+                    "naming",
+                    remedy=f'rename it to begin with "{terms.naming_prefix}"',
+                )
         if item[1] != "derivation":
             return
         resolved = self.prop.resolved[subject]
@@ -1023,6 +1157,8 @@ class _Checker:
             terms,
             "derivative_licensing",
             "relicense",
+            remedy=f"declare the inherited license: {norm.expression} AND {terms.id}, so its terms travel "
+            "with the artifact",
         )
 
     def copyleft(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
@@ -1049,6 +1185,8 @@ class _Checker:
             terms,
             "copyleft",
             "copyleft",
+            remedy=f"license the whole under terms that can carry {terms.id}, replace the {terms.id} part, "
+            "or keep it a separate program (not linked or combined)",
         )
 
     def data_terms(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
@@ -1059,7 +1197,17 @@ class _Checker:
         severity = self.data_severity("error")
         if severity is None:
             return
-        self.flag("share-alike", severity, artifact.id, item, terms, "copyleft", "share-alike-data")
+        self.flag(
+            "share-alike",
+            severity,
+            artifact.id,
+            item,
+            terms,
+            "copyleft",
+            "share-alike-data",
+            remedy=f"license the model under {terms.id} (or a compatible license), replace the data, or "
+            "record your reading in a waiver with a reason",
+        )
 
     def outputs(self, artifact: Artifact, item: Key, terms: LicenseTerms) -> None:
         cats = terms.output_restriction_categories
@@ -1075,6 +1223,8 @@ class _Checker:
                     terms,
                     "output_restrictions",
                     "output-improve",
+                    remedy=f"train on outputs whose terms allow it, or build on a {terms.short_name or terms.id} "
+                    "model instead",
                 )
         if "competing-models" in cats:
             self.flag(
@@ -1085,6 +1235,8 @@ class _Checker:
                 terms,
                 "output_restrictions",
                 "output-competing",
+                remedy="confirm the model does not compete with the provider and record it in a waiver "
+                "with a reason",
             )
 
 
@@ -1150,6 +1302,7 @@ def _expired(policy: Policy) -> list[Finding]:
                     message=f"waiver of {w.code} on {w.subject} expired on {w.expires} "
                     f"({w.reason}); the finding applies again",
                     path=(w.subject,),
+                    remedy="fix what the waiver covered, or renew it with a new date and reason",
                 )
             )
     return found

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from aiprov._gc import paused_gc
 from aiprov.analysis._propagate import Key, Propagation, propagate
-from aiprov.analysis.policy import DEFAULT_POLICY, Policy
+from aiprov.analysis.policy import Policy
 from aiprov.graph import AIBOM, Artifact, GraphWarning
 from aiprov.licenses.catalog import Catalog, default_catalog
 from aiprov.licenses.compat import Verdict, is_compatible
@@ -1241,8 +1241,10 @@ class _Checker:
 
 
 def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = None) -> Report:
-    """Judge a supply chain against a policy. Raises :class:`~aiprov.exceptions.GraphError` for a cycle."""
-    policy = policy or DEFAULT_POLICY
+    """Judge a supply chain against a policy: ``policy``, else the one the manifest carries inline
+    (``policy:``), else the default, as ``aiprov check FILE`` does. Raises
+    :class:`~aiprov.exceptions.GraphError` for a cycle."""
+    policy = policy if policy is not None else Policy.of(bom)
     catalog = catalog or default_catalog()
     with paused_gc():
         warnings = bom.validate()

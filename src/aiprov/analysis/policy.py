@@ -28,6 +28,7 @@ from typing import Any, Literal
 from aiprov.exceptions import ParseError
 from aiprov.formats import read_text
 from aiprov.formats._yaml import load_yaml
+from aiprov.graph import AIBOM
 from aiprov.licenses.catalog import CATEGORIES, default_catalog
 
 __all__ = [
@@ -178,6 +179,15 @@ class Policy:
     def from_dict(cls, data: Any, source: str = "<policy>") -> Policy:
         """Build a policy from plain data; errors name the file and key."""
         return _PolicyReader(source).policy(data)
+
+    @classmethod
+    def of(cls, bom: AIBOM, source: str = "<manifest>") -> Policy:
+        """The policy a supply chain carries inline (a manifest's ``policy:``), else the default one:
+        what :func:`~aiprov.analysis.check` and ``aiprov check`` both judge by when given no policy."""
+        inline = bom.metadata.get("policy")
+        if inline is None:
+            return DEFAULT_POLICY
+        return cls.from_dict(inline, f"{source} (policy)")
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:

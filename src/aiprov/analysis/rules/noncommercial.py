@@ -1,0 +1,52 @@
+"""Non-commercial terms (CC BY-NC §1(i) and §2(a)(1), research-only licenses, outputs that may not be
+used commercially): they fail when the policy's use is commercial."""
+
+from __future__ import annotations
+
+from aiprov.analysis._finding import Finding
+from aiprov.analysis._propagate import Key
+from aiprov.analysis.rules._context import Context, Reach, Render
+from aiprov.graph import Artifact
+from aiprov.licenses.terms import LicenseTerms
+
+CODES = {"noncommercial-use": "non-commercial terms reach an artifact used commercially"}
+
+
+def check(ctx: Context, reach: Reach) -> None:
+    """Its own license or one inherited by derivation is non-commercial; or outputs whose terms forbid
+    commercial use reached it; or (per the data policy) a non-commercial dataset it was trained on."""
+    terms = reach.terms
+    if not reach.first or not ctx.use.commercial:
+        return
+    nc = terms.non_commercial or (
+        reach.output
+        and (
+            "non-commercial" in terms.output_restriction_categories
+            or "commercial-use" in terms.output_restriction_categories
+        )
+    )
+    if not nc or not (reach.whole or reach.data or reach.output):
+        return
+    severity = ctx.data_severity("error") if reach.data else "error"
+    if severity:
+        ctx.flag(
+            "noncommercial-use",
+            severity,
+            reach,
+            "non_commercial",
+            "noncommercial",
+            remedy=f"replace the {terms.short_name or terms.id} material, get a commercial license "
+            "from its licensor, or use it non-commercially only",
+        )
+
+
+def _noncommercial(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    return (
+        f"{artifact.label} is used commercially, but {terms.cite('non_commercial')} "
+        f"forbids commercial use{origin}{r.data_note(item)}"
+    )
+
+
+MESSAGES = {"noncommercial": _noncommercial}

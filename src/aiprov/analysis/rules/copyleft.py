@@ -15,30 +15,58 @@ CODES = {"copyleft-conflict": "copyleft code is combined into a work whose licen
 
 def check(ctx: Context, reach: Reach) -> None:
     """Through linking (``depends_on``) or containment: strong copyleft triggers on distribution,
-    network copyleft also when made available (saas)."""
+    network copyleft also when made available (saas). A whole whose license aiprov cannot read is
+    still reported (a warning saying why it cannot decide); a ``LicenseRef-`` the policy declares
+    proprietary is judged as proprietary."""
     if not (reach.channel == "link" or (reach.channel == "derivation" and reach.combined)):
         return
     terms = reach.terms
     resolved = ctx.prop.resolved[reach.artifact.id]
     norm = resolved.normalized
-    if norm is None or norm.status != "ok" or norm.expression is None:
-        return
-    if terms.id in resolved.ids:
-        return
+    if terms.id in resolved.ids or (norm is not None and norm.status == "invalid"):
+        return  # an unparsable declaration is reported as license-invalid
     strongest = {terms.copyleft} | {t.copyleft for i in resolved.ids if (t := ctx.prop.terms(i)) is not None}
     triggered = ("strong" in strongest and ctx.use.distributed) or (
         "network" in strongest and ctx.use.made_available
     )
     if not triggered:
         return
-    ctx.judge(
-        "copyleft-conflict",
-        ctx.compatible(norm.expression, terms.id),
-        reach,
-        "copyleft",
-        "copyleft",
-        remedy=f"license the whole under terms that can carry {terms.id}, replace the {terms.id} part, "
-        "or keep it a separate program (not linked or combined)",
+    remedy = (
+        f"license the whole under terms that can carry {terms.id}, replace the {terms.id} part, "
+        "or keep it a separate program (not linked or combined)"
+    )
+    if declared_proprietary(ctx, reach.artifact.id):
+        ctx.flag("copyleft-conflict", "error", reach, "copyleft", "copyleft-proprietary", remedy=remedy)
+    elif norm is None or norm.status != "ok" or norm.expression is None:
+        ctx.flag(
+            "copyleft-conflict",
+            "warning",
+            reach,
+            "copyleft",
+            "copyleft-unreadable",
+            remedy="declare the whole's license as an SPDX id, or list your LicenseRef- under the "
+            f"policy's proprietary key; then: {remedy}",
+            certainty="unverified",
+        )
+    else:
+        ctx.judge(
+            "copyleft-conflict",
+            ctx.compatible(norm.expression, terms.id),
+            reach,
+            "copyleft",
+            "copyleft",
+            remedy=remedy,
+        )
+
+
+def declared_proprietary(ctx: Context, subject: str) -> bool:
+    """The artifact's declared license is a ``LicenseRef-`` the policy lists under ``proprietary``."""
+    proprietary = ctx.policy.proprietary
+    if not proprietary:
+        return False
+    norm = ctx.prop.resolved[subject].normalized
+    return norm is not None and (
+        norm.input.strip() in proprietary or any(i in proprietary for i in ctx.prop.resolved[subject].ids)
     )
 
 
@@ -52,4 +80,31 @@ def _copyleft(r: Render, f: Finding, artifact: Artifact, item: Key, terms: Licen
     )
 
 
-MESSAGES = {"copyleft": _copyleft}
+def _copyleft_proprietary(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    norm = r.prop.resolved[artifact.id].normalized
+    declared = norm.input if norm is not None else "?"
+    return (
+        f"{artifact.label} ({declared}, proprietary by the policy) combines {terms.id} code{origin}: "
+        f"{terms.cite('copyleft')} asks the whole to be licensed under {terms.id}, which a proprietary "
+        "license does not do"
+    )
+
+
+def _copyleft_unreadable(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    norm = r.prop.resolved[artifact.id].normalized
+    why = "declares no license" if norm is None else f"declares {norm.input!r}, a license aiprov cannot read"
+    return (
+        f"{artifact.label} combines {terms.id} code{origin}, whose {terms.cite('copyleft')} binds the whole; "
+        f"the whole {why}, so aiprov cannot decide whether it can carry {terms.id}"
+    )
+
+
+MESSAGES = {
+    "copyleft": _copyleft,
+    "copyleft-proprietary": _copyleft_proprietary,
+    "copyleft-unreadable": _copyleft_unreadable,
+}

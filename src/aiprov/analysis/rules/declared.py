@@ -38,7 +38,7 @@ def check(ctx: Context, artifact: Artifact) -> None:
             remedy="write the license as an SPDX expression (e.g. 'MIT AND Apache-2.0')",
         )
         return
-    if norm.status == "unknown":
+    if norm.status == "unknown" and norm.input.strip() not in ctx.policy.proprietary:
         ctx.add(
             "license-unknown",
             "warning",

@@ -27,6 +27,9 @@ def check(ctx: Context, reach: Reach) -> None:
     )
     if not nc or not (reach.whole or reach.data or reach.output):
         return
+    if reach.output and (not terms.non_commercial or terms.output_commercial is not None):
+        outputs(ctx, reach)
+        return
     severity = ctx.data_severity("error") if reach.data else "error"
     if severity:
         ctx.flag(
@@ -40,6 +43,29 @@ def check(ctx: Context, reach: Reach) -> None:
         )
 
 
+def outputs(ctx: Context, reach: Reach) -> None:
+    """Outputs used commercially: forbidden, allowed, or disputed where the text contradicts itself
+    (FLUX.1 [dev] §2.d: "You may use Output for any purpose (including for commercial purposes), except
+    as expressly prohibited herein", against §4.a: no use of "any data produced by the FLUX.1 [dev]
+    Model" for "any commercial or production purposes")."""
+    terms = reach.terms
+    if terms.output_commercial == "allowed":
+        return
+    disputed = terms.output_commercial == "disputed"
+    ctx.flag(
+        "noncommercial-use",
+        "warning" if disputed else "error",
+        reach,
+        "output_restrictions",
+        "noncommercial-disputed" if disputed else "noncommercial",
+        certainty="unsettled" if disputed else None,
+        remedy=f"get a commercial license from the licensor of {terms.short_name or terms.id}, or have "
+        "counsel confirm that the outputs may be used commercially"
+        if disputed
+        else f"replace the outputs, or get a commercial license from the licensor of {terms.short_name or terms.id}",
+    )
+
+
 def _noncommercial(
     r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
 ) -> str:
@@ -49,4 +75,15 @@ def _noncommercial(
     )
 
 
-MESSAGES = {"noncommercial": _noncommercial}
+def _noncommercial_disputed(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    return (
+        f"{artifact.label} is used commercially and was made with outputs of a {terms.short_name or terms.id} "
+        f"model, whose text contradicts itself on commercial use of outputs "
+        f"({terms.cite('output_restrictions')}: one clause allows it, others restrict data the model "
+        f"produces){origin}"
+    )
+
+
+MESSAGES = {"noncommercial": _noncommercial, "noncommercial-disputed": _noncommercial_disputed}

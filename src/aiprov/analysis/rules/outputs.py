@@ -1,6 +1,8 @@
 """Terms on outputs reaching a model trained with them: a ban on improving other models (Llama 2 and
 Meta Llama 3 §1.b.v; a model of the licensor's family is exempt) and on building competing models
-(OpenAI Terms of Use, FLUX.1 [dev] §2.d), which aiprov cannot judge."""
+(FLUX.1 [dev] §2.d; the OpenAI Terms of Use, a contract binding the account that generated the
+outputs rather than a license on them): a warning to confirm, an error when the policy's field is
+``competing-products``."""
 
 from __future__ import annotations
 
@@ -40,14 +42,25 @@ def check(ctx: Context, reach: Reach) -> None:
             "model instead",
         )
     if "competing-models" in cats:
+        contract = terms.kind == "terms-of-service"
+        competing = "competing-models" in ctx.use.restricted_categories()  # field: competing-products
         ctx.flag(
             "output-restriction",
-            "warning",
+            "error" if competing else "warning",
             reach,
             "output_restrictions",
-            "output-competing",
-            remedy="confirm the model does not compete with the provider and record it in a waiver "
-            "with a reason",
+            ("output-contract" if contract else "output-competing") + ("" if competing else "-confirm"),
+            remedy=(
+                "do not train a competing product on these outputs: replace them with outputs whose terms allow it"
+                if competing
+                else "confirm the model does not compete with the provider and record it in a waiver with a reason"
+            )
+            + (
+                "; the terms bind the account that generated the outputs: if a third party generated them, "
+                "check the dataset's own license"
+                if contract
+                else ""
+            ),
         )
 
 
@@ -70,4 +83,38 @@ def _output_competing(
     )
 
 
-MESSAGES = {"output-improve": _output_improve, "output-competing": _output_competing}
+def _output_competing_confirm(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    return _output_competing(r, f, artifact, item, terms, origin)
+
+
+def _output_contract(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    return (
+        f"{artifact.label} is a competing product trained with outputs generated under "
+        f"{terms.short_name or terms.id}, a contract binding the account that generated them (not a license "
+        f"on the data), whose {terms.cite('output_restrictions')} forbids using outputs to develop models "
+        f"that compete with the provider{origin}"
+    )
+
+
+def _output_contract_confirm(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    return (
+        f"{artifact.label} was trained with outputs generated under {terms.short_name or terms.id}, a contract "
+        f"binding the account that generated them (not a license on the data), whose "
+        f"{terms.cite('output_restrictions')} forbids using outputs to develop models that compete with the "
+        f"provider: confirm this model does not{origin}"
+    )
+
+
+MESSAGES = {
+    "output-improve": _output_improve,
+    "output-competing": _output_competing,
+    "output-competing-confirm": _output_competing_confirm,
+    "output-contract": _output_contract,
+    "output-contract-confirm": _output_contract_confirm,
+}

@@ -18,8 +18,8 @@ def check(ctx: Context, reach: Reach) -> None:
     terms = reach.terms
     if not reach.first or terms.commercial_use != "threshold" or terms.threshold is None:
         return
-    if not (reach.whole or reach.output):
-        return
+    if not reach.whole:
+        return  # a threshold binds the licensee and its derivatives, not a model trained on outputs
     actual, _ = figure(terms, ctx.use)
     if actual is None:
         if reach.notes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aiprov.analysis._finding import Finding
 from aiprov.analysis._propagate import Key
+from aiprov.analysis.policy import CONDITIONAL_CATEGORIES
 from aiprov.analysis.rules._context import Context, Reach, Render
 from aiprov.graph import Artifact
 from aiprov.licenses.terms import LicenseTerms
@@ -22,7 +23,21 @@ def check(ctx: Context, reach: Reach) -> None:
     carries = reach.whole or (reach.output and "use-restrictions" in terms.output_restriction_categories)
     if not (carries or (reach.data and ctx.policy.data_terms_reach_models == "strict")):
         return
-    if set(terms.use_restriction_categories) & ctx.use.restricted_categories():
+    hit = set(terms.use_restriction_categories) & ctx.use.restricted_categories()
+    if hit and hit <= CONDITIONAL_CATEGORIES:
+        # Llama AUP 1.d forbids "the unauthorized or unlicensed practice of any profession": a product
+        # in the field is not barred; whether it is practised lawfully is a fact aiprov is not given.
+        ctx.flag(
+            "use-restricted",
+            "warning",
+            reach,
+            "use_restrictions",
+            "use-confirm",
+            certainty="unverified",
+            remedy="confirm the product is run under the licenses or authorizations the profession requires "
+            "(and record it in a waiver with a reason)",
+        )
+    elif hit:
         ctx.flag(
             "use-restricted",
             "error",
@@ -60,4 +75,15 @@ def _use_any(r: Render, f: Finding, artifact: Artifact, item: Key, terms: Licens
     )
 
 
-MESSAGES = {"use-hit": _use_hit, "use-any": _use_any}
+def _use_confirm(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    policy = f" (with {terms.use_policy})" if terms.use_policy else ""
+    return (
+        f"{terms.cite('use_restrictions')}{policy} forbids the unauthorized or unlicensed practice of a "
+        f"profession, which the intended field ({r.use.field}) involves: confirm {artifact.label} is used "
+        f"under the required licenses{origin}"
+    )
+
+
+MESSAGES = {"use-hit": _use_hit, "use-any": _use_any, "use-confirm": _use_confirm}

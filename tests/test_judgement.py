@@ -247,3 +247,57 @@ def test_every_finding_of_the_chains_says_how_sure_and_what_to_do() -> None:
     for path in sorted(CHAINS.glob("*.yaml")):
         for f in check(aiprov.load(path)).findings:
             assert f.remedy, (path.name, f)
+
+
+# -- class 8: openness judges the terms that reach the model --------------------------------------
+
+
+def test_openness_judges_the_terms_a_fine_tune_inherits() -> None:
+    """Llama 3.1 §1.b.i and §1.b.iv: a derivative carries the Agreement and the Acceptable Use Policy,
+    whatever it declares. A fine-tune declared Apache-2.0 does not grant use for every purpose (OSAID
+    freedom 1), as ``aiprov check`` says of the same file."""
+    from aiprov.analysis import openness
+
+    bom = chain(
+        ("base", "model", "llama3.1", {"name": "Llama-3.1-8B"}),
+        (
+            "ft",
+            "model",
+            "Apache-2.0",
+            {"name": "Llama-3.1-acme", "properties": {"component": "Model parameters (Final)"}},
+        ),
+        relations=(("ft", "fine_tuned_from", "base"),),
+    )
+    assert has(bom, "use-restricted", "ft") is not None
+    report = openness(bom)
+    assert report.osaid is not None
+    use = next(r for r in report.osaid.requirements if r.id == "freedom.use")
+    assert use.status == "not_met"
+    assert "inherits use restrictions" in use.reason and "Llama 3.1 §1.b.iv" in use.reason
+
+
+def test_openness_of_a_rail_fine_tune_declared_apache() -> None:
+    """CreativeML OpenRAIL-M paragraph 4.a: use restrictions must be carried into every derivative."""
+    from aiprov.analysis import openness
+
+    bom = chain(
+        ("sd", "model", "creativeml-openrail-m"),
+        ("ft", "model", "Apache-2.0", {"properties": {"component": "Model parameters (Final)"}}),
+        relations=(("ft", "fine_tuned_from", "sd"),),
+    )
+    report = openness(bom)
+    assert report.osaid is not None
+    use = next(r for r in report.osaid.requirements if r.id == "freedom.use")
+    assert use.status == "not_met" and "inherits use restrictions (CreativeML OpenRAIL-M" in use.reason
+
+
+def test_a_mot_dataset_listed_with_a_license_is_released() -> None:
+    """A Model Openness Tool record lists a component with a license when it is released with the model:
+    "Datasets" under ODC-By 1.0 counts as public data for the OSAID, where the release is."""
+    from aiprov.analysis import openness
+
+    report = openness(aiprov.load(Path(__file__).parent / "data" / "mot" / "class1-complete.yml"))
+    assert report.osaid is not None
+    datasets = next(r for r in report.osaid.requirements if r.id == "data.datasets")
+    assert datasets.status == "met"
+    assert "released with the model under ODC-By-1.0" in (datasets.evidence[0].rule or "")

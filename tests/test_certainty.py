@@ -99,3 +99,13 @@ def test_finding_defaults_and_validation() -> None:
         Finding(code="x", severity="error", subject="a", message="x", certainty="likely")
     g = Finding(code="x", severity="error", subject="a", message="x", certainty="unsettled", remedy="do y")
     assert g != f and g == Finding(**g.to_dict() | {"path": ()})
+
+
+def test_unsettled_findings_do_not_state_the_open_question_as_a_fact() -> None:
+    """A model trained on no-derivatives data is not said to *be* an adaptation: that is the open question."""
+    bom = chain(
+        ("m", "model", "MIT"), ("d", "dataset", "CC-BY-ND-4.0"), relations=(("m", "trained_on", "d"),)
+    )
+    f = has(bom, "no-derivatives", "m")
+    assert f is not None and f.certainty == "unsettled"
+    assert "m is an adaptation" not in f.message and "if the model is an adaptation" in f.message

@@ -81,9 +81,14 @@ def relicense(ctx: Context, reach: Reach) -> None:
 def _no_derivatives(
     r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
 ) -> str:
+    if item[1] == "data":  # whether a trained model adapts its data is open: say so, not state it
+        return (
+            f"{artifact.label} is trained on {terms.id} material, which {terms.cite('no_derivatives')} does "
+            f"not allow to be shared adapted, if the model is an adaptation{origin}{r.data_note(item)}"
+        )
     return (
         f"{artifact.label} is an adaptation of {terms.id} material, which "
-        f"{terms.cite('no_derivatives')} does not allow to be shared{origin}{r.data_note(item)}"
+        f"{terms.cite('no_derivatives')} does not allow to be shared{origin}"
     )
 
 

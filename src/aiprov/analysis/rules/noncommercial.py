@@ -69,9 +69,14 @@ def outputs(ctx: Context, reach: Reach) -> None:
 def _noncommercial(
     r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
 ) -> str:
+    if item[1] == "data":
+        return (
+            f"{artifact.label} is used commercially and trained on {terms.id} material, whose "
+            f"{terms.cite('non_commercial')} forbids commercial use of it{origin}{r.data_note(item)}"
+        )
     return (
         f"{artifact.label} is used commercially, but {terms.cite('non_commercial')} "
-        f"forbids commercial use{origin}{r.data_note(item)}"
+        f"forbids commercial use{origin}"
     )
 
 

@@ -72,7 +72,17 @@ def test_json_shape_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "check", EX / "chat-product/aibom.yaml", "--format", "json")
     data = json.loads(out)
     assert set(data) == {"findings", "summary"}
-    assert set(data["findings"][0]) == {"code", "severity", "subject", "message", "path", "license", "clause"}
+    assert set(data["findings"][0]) == {
+        "code",
+        "severity",
+        "subject",
+        "message",
+        "path",
+        "license",
+        "clause",
+        "certainty",
+        "remedy",
+    }
     assert data["summary"]["errors"] == sum(1 for f in data["findings"] if f["severity"] == "error")
 
 
@@ -98,7 +108,7 @@ def test_text_and_markdown_outputs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\033[" not in out  # no colour when not a terminal
     _, md, _ = run(capsys, "check", EX / "chat-product/aibom.yaml", "--format", "markdown")
     assert md.startswith("# aiprov check")
-    assert "| severity | code |" in md
+    assert "| severity | certainty | code | message | remedy |" in md
 
 
 def test_obligations(capsys: pytest.CaptureFixture[str]) -> None:

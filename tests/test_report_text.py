@@ -25,11 +25,14 @@ def _expected(report: Report, bom: aiprov.AIBOM) -> str:
         artifact = bom[subject]
         out.append(f"{subject} ({artifact.kind}, {artifact.license or 'no license'})")
         for f in group:
-            out.append(f"  {_ICONS[f.severity]} {f.severity:<7} {f.code}  {f.message}")
+            unsure = "" if f.certainty == "settled" else f" [{f.certainty}]"
+            out.append(f"  {_ICONS[f.severity]} {f.severity:<7} {f.code}  {f.message}{unsure}")
             if len(f.path) > 1 and " via " not in f.message:
                 out.append("      path: " + " → ".join(f.path))
             if f.license:
                 out.append(f"      license: {f.license}" + (f" §{f.clause}" if f.clause else ""))
+            if f.remedy:
+                out.append(f"      remedy: {f.remedy}")
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -80,6 +83,15 @@ def test_the_markdown_report_has_a_row_of_each_findings_fields() -> None:
     report = check(bom, Policy())
     text = render.findings_markdown(report, bom)
     for f in report.findings:
-        cells = [f.severity, f"`{f.code}`", f.message, " → ".join(f.path), f.license or "", f.clause or ""]
+        cells = [
+            f.severity,
+            f.certainty,
+            f"`{f.code}`",
+            f.message,
+            f.remedy or "",
+            " → ".join(f.path),
+            f.license or "",
+            f.clause or "",
+        ]
         row = "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
         assert row in text.splitlines()

@@ -23,13 +23,18 @@ from collections.abc import Mapping, Sequence
 
 from aiprov.analysis._mapping import Assignment, subject_models
 from aiprov.analysis._openness_types import Evidence, OsaidResult, Requirement
-from aiprov.analysis._verdicts import LicenseVerdict, judge
+from aiprov.analysis._propagate import propagate
+from aiprov.analysis._verdicts import LicenseVerdict, _restriction, judge
+from aiprov.analysis.policy import DEFAULT_POLICY
+from aiprov.exceptions import GraphError
 from aiprov.graph import AIBOM, Artifact
 from aiprov.licenses.catalog import Catalog
+from aiprov.licenses.terms import Clause
 
 __all__ = ["DATA_ITEMS", "OSAID_VERSION", "evaluate_osaid"]
 
 OSAID_VERSION = "1.0"
+_NO_CLAUSE = Clause(clause=None)
 
 #: data-information item -> title
 DATA_ITEMS: dict[str, str] = {
@@ -82,13 +87,57 @@ def _status(statuses: Sequence[str]) -> str:
     return "met"
 
 
-def _freedom_use(weights: list[Artifact], code: list[Artifact], catalog: Catalog) -> Requirement:
+def _inherited(bom: AIBOM, artifacts: list[Artifact], catalog: Catalog) -> dict[str, list[Evidence]]:
+    """The use restrictions that reach each artifact from what it derives from (a fine-tune of Llama 3.1
+    or of a RAIL model keeps their restrictions whatever it declares: Llama 3.1 §1.b.i, OpenRAIL-M
+    paragraph 4.a), or from outputs whose terms carry them: the terms ``aiprov check`` applies."""
+    try:
+        prop = propagate(bom, catalog, DEFAULT_POLICY)
+    except GraphError:  # a cycle: check reports it; openness judges the declared licenses only
+        return {}
+    out: dict[str, list[Evidence]] = {}
+    for artifact in artifacts:
+        declared = set(prop.resolved[artifact.id].ids)
+        for key in sorted(prop.state.get(artifact.id, {})):
+            license_id, channel = key
+            terms = prop.terms(license_id)
+            if terms is None or license_id in declared:
+                continue
+            carried = channel == "derivation" or (
+                channel == "output" and "use-restrictions" in terms.output_restriction_categories
+            )
+            found = _restriction(terms) if carried else None
+            if found is None:
+                continue
+            what, cite = found
+            path = " → ".join(prop.trace(artifact.id, key)[0])
+            out.setdefault(artifact.id, []).append(
+                Evidence(
+                    artifact=artifact.id,
+                    label=artifact.label,
+                    license=license_id,
+                    rule=f"inherits {what} ({cite}) via {path}",
+                    clause=(
+                        terms.clause("use_restrictions") or terms.clause("any_purpose") or _NO_CLAUSE
+                    ).clause,
+                )
+            )
+    return out
+
+
+def _freedom_use(
+    weights: list[Artifact], code: list[Artifact], catalog: Catalog, inherited: Mapping[str, list[Evidence]]
+) -> Requirement:
     evidence: list[Evidence] = []
     statuses: list[str] = []
     reasons: list[str] = []
     for artifact in [*weights, *code]:
         verdict = judge(_license_of(artifact), "any", catalog)
         evidence.append(_evidence(artifact, verdict))
+        for found in inherited.get(artifact.id, ()):
+            evidence.append(found)
+            statuses.append("not_met")
+            reasons.append(f"{artifact.label}: {found.rule}")
         if verdict.openness == "restricted":
             statuses.append("not_met")
             reasons.append(f"{artifact.label}: {verdict.rule}")
@@ -262,7 +311,15 @@ def _dataset_availability(datasets: list[Artifact]) -> Requirement:
         props = dataset.properties
         availability = str(props.get("availability") or "").lower() or None
         where = dataset.source or props.get("homepage")
-        if availability is None and where:
+        if availability is None and "mot:license_from" in props and _license_of(dataset):
+            # A Model Openness Tool record lists a component with a license when it is released with
+            # the model: the dataset is public, where the release is.
+            availability = "public"
+            where = where or "the model's release"
+            rule = (
+                f"public: released with the model under {_license_of(dataset)} (Model Openness Tool record)"
+            )
+        elif availability is None and where:
             availability, rule = "public", f"public at {where} (inferred from its source)"
         elif availability == "public":
             rule = f"public at {where}" if where else "public, but where is not stated"
@@ -308,7 +365,7 @@ def evaluate_osaid(bom: AIBOM, assignments: list[Assignment], catalog: Catalog) 
     code_ids = {a.artifact.id for name, items in by_component.items() if name in code_roles for a in items}
     code = [a for a in bom if a.id in code_ids or a.kind == "code"]
     datasets = [a.artifact for a in by_component.get("Datasets", []) if a.artifact.kind == "dataset"]
-    requirements = [_freedom_use(weights, code, catalog)]
+    requirements = [_freedom_use(weights, code, catalog, _inherited(bom, [*weights, *code], catalog))]
     requirements += _data_items(by_component, datasets, bom, catalog)
     requirements.append(_dataset_availability(datasets))
     for rid, title, component in _CODE:

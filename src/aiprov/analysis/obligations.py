@@ -12,7 +12,7 @@ from typing import Any
 
 from aiprov._gc import paused_gc
 from aiprov.analysis._propagate import Carried, Propagation, propagate
-from aiprov.analysis.policy import DEFAULT_POLICY, Policy
+from aiprov.analysis.policy import Policy
 from aiprov.graph import AIBOM
 from aiprov.licenses.catalog import Catalog, default_catalog
 from aiprov.licenses.terms import LicenseTerms
@@ -172,7 +172,7 @@ def _for_item(prop: Propagation, subject: str, item: Carried, terms: LicenseTerm
 
 def obligations(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = None) -> ObligationReport:
     """What must be done to ship every artifact in ``bom`` under ``policy``."""
-    policy = policy or DEFAULT_POLICY
+    policy = policy if policy is not None else Policy.of(bom)
     catalog = catalog or default_catalog()
     with paused_gc():
         bom.validate()

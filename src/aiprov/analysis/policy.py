@@ -12,6 +12,7 @@ A policy file (YAML) looks like::
     data_terms_reach_models: warn # strict | warn | off
     deny: [AGPL-3.0-only, non-commercial]      # license ids or categories
     allow: [CC-BY-NC-4.0]                      # exceptions to deny
+    proprietary: [LicenseRef-acme-proprietary] # your own LicenseRef- ids that are proprietary
     require: {hashes: true, osi_approved_weights: false, source: false, supplier: false}
     waivers:
       - {code: naming-requirement, subject: acme-chat, reason: "renaming in v2", expires: 2026-12-31}
@@ -28,10 +29,12 @@ from typing import Any, Literal
 from aiprov.exceptions import ParseError
 from aiprov.formats import read_text
 from aiprov.formats._yaml import load_yaml
+from aiprov.graph import AIBOM
 from aiprov.licenses.catalog import CATEGORIES, default_catalog
 
 __all__ = [
     "CATEGORY_NAMES",
+    "CONDITIONAL_CATEGORIES",
     "DEFAULT_POLICY",
     "DISTRIBUTIONS",
     "FIELD_CATEGORIES",
@@ -57,7 +60,19 @@ FIELD_CATEGORIES: dict[str, frozenset[str]] = {
     "biometrics": frozenset({"biometric-identification"}),
     "employment": frozenset({"automated-decisions", "harassment-discrimination"}),
     "critical-infrastructure": frozenset({"critical-infrastructure"}),
+    "competing-products": frozenset({"competing-models"}),
 }
+
+#: Use-restriction categories that forbid a practice only where it is unlicensed or unauthorized
+#: (Llama AUP 1.d: "the unauthorized or unlicensed practice of any profession"): a product in the
+#: field is not barred, the user must confirm it is practised lawfully.
+CONDITIONAL_CATEGORIES = frozenset({"unauthorized-professional-practice"})
+
+#: Member states of the European Union (ISO 3166-1 alpha-2), for ``use.region``.
+EU_MEMBERS = frozenset(
+    {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT"}
+    | {"LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU"}
+)
 
 #: Names accepted in deny/allow besides license ids: aiprov's license categories.
 CATEGORY_NAMES = frozenset(CATEGORIES) - {"policy"}
@@ -83,6 +98,16 @@ class Use:
     def made_available(self) -> bool:
         """Others use it (SaaS or distributed): "make available" duties apply."""
         return self.distribution != "internal"
+
+    def regions(self) -> frozenset[str]:
+        """The regions ``region`` lies in: itself (upper case) and ``EU`` for a member state or the
+        European Union by name."""
+        if not self.region:
+            return frozenset()
+        key = self.region.strip().upper()
+        if key in ("EU", "EUROPEAN UNION") or key in EU_MEMBERS:
+            return frozenset({key, "EU"})
+        return frozenset({key})
 
     def restricted_categories(self) -> frozenset[str]:
         if not self.field:
@@ -147,6 +172,9 @@ class Policy:
     use: Use = field(default_factory=Use)
     data_terms_reach_models: DataTerms = "warn"
     deny: tuple[str, ...] = ()
+    #: LicenseRef- ids the user declares proprietary (judged as a proprietary license: it cannot carry
+    #: copyleft terms), for licenses aiprov cannot read.
+    proprietary: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     require: Require = field(default_factory=Require)
     waivers: tuple[Waiver, ...] = ()
@@ -169,6 +197,7 @@ class Policy:
             "data_terms_reach_models": self.data_terms_reach_models,
             "deny": list(self.deny),
             "allow": list(self.allow),
+            "proprietary": list(self.proprietary),
             "require": self.require.to_dict(),
             "waivers": [w.to_dict() for w in self.waivers],
         }
@@ -178,6 +207,15 @@ class Policy:
     def from_dict(cls, data: Any, source: str = "<policy>") -> Policy:
         """Build a policy from plain data; errors name the file and key."""
         return _PolicyReader(source).policy(data)
+
+    @classmethod
+    def of(cls, bom: AIBOM, source: str = "<manifest>") -> Policy:
+        """The policy a supply chain carries inline (a manifest's ``policy:``), else the default one:
+        what :func:`~aiprov.analysis.check` and ``aiprov check`` both judge by when given no policy."""
+        inline = bom.metadata.get("policy")
+        if inline is None:
+            return DEFAULT_POLICY
+        return cls.from_dict(inline, f"{source} (policy)")
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:
@@ -198,7 +236,16 @@ class _PolicyReader:
             data = {}
         if not isinstance(data, Mapping):
             raise self.error("a policy must be a mapping", "(top level)")
-        known = {"use", "data_terms_reach_models", "deny", "allow", "require", "waivers", "today"}
+        known = {
+            "use",
+            "data_terms_reach_models",
+            "deny",
+            "allow",
+            "proprietary",
+            "require",
+            "waivers",
+            "today",
+        }
         for key in data:
             if key not in known:
                 raise self.error(f"unknown key {key!r} (allowed: {', '.join(sorted(known))})", str(key))
@@ -210,6 +257,7 @@ class _PolicyReader:
             data_terms_reach_models=terms,
             deny=self.names(data.get("deny"), "deny"),
             allow=self.names(data.get("allow"), "allow"),
+            proprietary=self.refs(data.get("proprietary"), "proprietary"),
             require=self.require(data.get("require")),
             waivers=tuple(
                 self.waiver(w, i) for i, w in enumerate(self.listing(data.get("waivers"), "waivers"))
@@ -224,6 +272,15 @@ class _PolicyReader:
         if not isinstance(value, list):
             raise self.error("expected a list", key)
         return value
+
+    def refs(self, value: Any, key: str) -> tuple[str, ...]:
+        """License ids the user names as proprietary: ``LicenseRef-`` ids (aiprov cannot know them)."""
+        out = []
+        for i, item in enumerate(self.listing(value, key)):
+            if not isinstance(item, str) or not item.strip().startswith("LicenseRef-"):
+                raise self.error("expected a LicenseRef- id", f"{key}/{i}")
+            out.append(item.strip())
+        return tuple(out)
 
     def names(self, value: Any, key: str) -> tuple[str, ...]:
         out = []

@@ -63,12 +63,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def load_with_policy(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
     bom = load(args.input)
-    if args.policy:
-        policy = Policy.load(args.policy)
-    elif "policy" in bom.metadata:
-        policy = Policy.from_dict(bom.metadata["policy"], f"{args.input} (policy)")
-    else:
-        policy = Policy()
+    policy = Policy.load(args.policy) if args.policy else Policy.of(bom, str(args.input))
     if args.mau is not None and args.mau < 0:
         raise CliError("--mau must be >= 0")
     policy = policy.with_use(

@@ -144,6 +144,7 @@ def _record_from_yaml(data: Mapping[str, Any], source_file: str) -> LicenseTerms
     naming = term("naming")
     outputs = term("output_restrictions")
     derivative = term("derivative_definition")
+    region = term("region_exclusion")
     return LicenseTerms(
         id=data["id"],
         name=data["name"],
@@ -190,7 +191,12 @@ def _record_from_yaml(data: Mapping[str, Any], source_file: str) -> LicenseTerms
         naming_trigger=naming.get("trigger"),
         output_restrictions=_tri(outputs.get("value")),
         output_restriction_categories=tuple(outputs.get("categories") or ()),
+        output_commercial=outputs.get("commercial_outputs"),
         derivative_definition=derivative.get("value") if isinstance(derivative.get("value"), str) else None,
+        region_exclusions=tuple(region.get("regions") or ()) if region.get("value") is True else (),
+        region_applies_to=region.get("applies_to") if region.get("value") is True else None,
+        hosting=term("hosting").get("value", "unknown"),
+        hosting_scope=term("hosting").get("scope"),
         includes_distillation=_tri(derivative.get("includes_distillation")),
         # A record whose text was not read cannot say the text has no termination clause.
         termination=tuple(term("termination").get("value") or ()) if data.get("text_read", True) else None,

@@ -120,8 +120,13 @@ class LicenseTerms:
     naming_trigger: str | None = None
     output_restrictions: Tri = None
     output_restriction_categories: tuple[str, ...] = ()
+    output_commercial: str | None = None
     derivative_definition: str | None = None
     includes_distillation: Tri = None
+    region_exclusions: tuple[str, ...] = ()
+    region_applies_to: str | None = None
+    hosting: str = "unknown"
+    hosting_scope: str | None = None
     termination: tuple[str, ...] | None = None
     governing_law: str | None = None
     patent_grant: Tri = None
@@ -234,8 +239,13 @@ class LicenseTerms:
             "attribution_text": self.attribution_text,
             "output_restrictions": self.output_restrictions,
             "output_restriction_categories": list(self.output_restriction_categories),
+            "output_commercial": self.output_commercial,
             "derivative_definition": self.derivative_definition,
             "includes_distillation": self.includes_distillation,
+            "region_exclusions": list(self.region_exclusions),
+            "region_applies_to": self.region_applies_to,
+            "hosting": self.hosting,
+            "hosting_scope": self.hosting_scope,
             "termination": None if self.termination is None else list(self.termination),
             "governing_law": self.governing_law,
             "patent_grant": self.patent_grant,

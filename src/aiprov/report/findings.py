@@ -89,13 +89,15 @@ def write_findings_text(
     for subject, group in _groups(report.findings).items():
         lines = [_paint(_label(bom, subject), "1", color)]
         for f in group:
-            _, severity, _, message, path, license_id, clause = f._values()
+            _, severity, _, message, path, license_id, clause, certainty, remedy = f._values()
             head = _paint(f"  {_ICONS[severity]} {severity:<7} {f.code}", _COLORS[severity], color)
-            lines.append(f"{head}  {message}")
+            lines.append(f"{head}  {message}" + ("" if certainty == "settled" else f" [{certainty}]"))
             if len(path) > 1 and " via " not in message:
                 lines.append(f"      path: {_chain(path)}")
             if license_id:
                 lines.append(f"      license: {license_id}" + (f" §{clause}" if clause else ""))
+            if remedy:
+                lines.append(f"      remedy: {remedy}")
         lines.append("")
         stream.write("\n".join(lines) + "\n")
     s = report.summary()
@@ -126,14 +128,14 @@ def findings_markdown(report: Report, bom: AIBOM | None = None) -> str:
         out += [
             f"## {_md(_label(bom, subject))}",
             "",
-            "| severity | code | message | path | license | clause |",
-            "|---|---|---|---|---|---|",
+            "| severity | certainty | code | message | remedy | path | license | clause |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for f in group:
-            code, severity, _, message, path, license_id, clause = f._values()  # one walk of the path
+            code, severity, _, message, path, license_id, clause, certainty, remedy = f._values()
             out.append(
-                f"| {severity} | `{code}` | {_md(message)} | {_md(_chain(path))} | "
-                f"{_md(license_id or '')} | {_md(clause or '')} |"
+                f"| {severity} | {certainty} | `{code}` | {_md(message)} | {_md(remedy or '')} | "
+                f"{_md(_chain(path))} | {_md(license_id or '')} | {_md(clause or '')} |"
             )
         out.append("")
     return "\n".join(out)

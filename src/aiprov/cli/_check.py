@@ -10,8 +10,8 @@ import sys
 from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, use_color
-from aiprov.formats import load
+from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, add_input, load_input, use_color
+from aiprov.formats import source_name
 from aiprov.graph import AIBOM
 from aiprov.report import findings as render
 
@@ -19,7 +19,7 @@ __all__ = ["register"]
 
 
 def _policy_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
+    add_input(parser, "aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
     parser.add_argument(
         "--policy",
         metavar="FILE",
@@ -59,11 +59,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
-    bom = load(args.input)
+    bom = load_input(args)
     if args.policy:
         policy = Policy.load(args.policy)
     elif "policy" in bom.metadata:
-        policy = Policy.from_dict(bom.metadata["policy"], f"{args.input} (policy)")
+        policy = Policy.from_dict(bom.metadata["policy"], f"{source_name(args.input)} (policy)")
     else:
         policy = Policy()
     if args.mau is not None and args.mau < 0:

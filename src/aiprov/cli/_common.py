@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiprov.report import _json
+
+if TYPE_CHECKING:
+    from aiprov.graph import AIBOM
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -28,3 +32,31 @@ def use_color(stream: Any = None) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def add_input(parser: argparse.ArgumentParser, help: str) -> None:
+    """The input argument every reading command takes, with ``--from`` and ``--max-size``."""
+    from aiprov.formats import READ_FORMATS
+
+    parser.add_argument("input", help=f"{help}; '-' reads standard input")
+    parser.add_argument(
+        "--from",
+        dest="input_format",
+        choices=READ_FORMATS,
+        metavar="FORMAT",
+        help=f"the input's format (default: detected from its content; one of {', '.join(READ_FORMATS)})",
+    )
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        help="refuse inputs larger than SIZE bytes (K, M, G suffixes; 0: no limit; default: "
+        "$AIPROV_MAX_SIZE, else 256M, and 32M for SPDX 2, 64M for CycloneDX XML, 16M for YAML)",
+    )
+
+
+def load_input(args: argparse.Namespace) -> AIBOM:
+    """Read the command's input as :func:`add_input` described it."""
+    from aiprov.formats import load, parse_size
+
+    limit = parse_size(args.max_size) if args.max_size is not None else None
+    return load(args.input, args.input_format, max_size=limit)

@@ -28,7 +28,7 @@ import yaml
 
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
-from aiprov.formats import decode_text, parse_json, read_bytes
+from aiprov.formats import decode_text, parse_json, read_bytes, source_name
 from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
@@ -44,7 +44,7 @@ from aiprov.graph import (
     freeze,
 )
 
-__all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "write"]
+__all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "read_raw", "write"]
 
 #: YAML is slow to parse; past this size use the JSON form of the manifest.
 MAX_YAML_BYTES = 16 * 1024 * 1024
@@ -513,17 +513,20 @@ def _loads(text: str, source: str, *, plain: bool) -> AIBOM:
 
 
 def read(path: str | Path) -> AIBOM:
-    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``). A JSON manifest of the plain shape is
-    decoded from the file's bytes (no text is made of a large file); anything else is read as text."""
-    source = str(path)
-    raw = read_bytes(path)
+    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``; ``-``: standard input)."""
+    return read_raw(read_bytes(path), source_name(path))
+
+
+def read_raw(raw: bytes, source: str) -> AIBOM:
+    """Read a manifest from the bytes of a file. A JSON manifest of the plain shape is decoded from the
+    bytes (no text is made of a large file); anything else is read as text."""
     json_like = raw[:_HEAD_BYTES].lstrip(b" \t\r\n").startswith(b"{")  # a byte-order mark: as text
     if json_like:
         with paused_gc():
             bom = _plain_json(raw, _Reader(source, None))
         if bom is not None:
             return bom
-    text = decode_text(raw, path)
+    text = decode_text(raw, source)
     del raw  # a large manifest need not be held twice while it is parsed
     return _loads(text, source, plain=not json_like)
 

@@ -72,8 +72,8 @@ def test_format_is_detected_from_structure_however_late_the_key(tmp_path: Path) 
 
 
 def test_a_late_top_level_yaml_key_is_detected(tmp_path: Path) -> None:
-    """An aibom manifest whose `aibom: 1` comes after a long metadata block is a manifest."""
-    text = "metadata:\n  note: |\n" + "".join(f"    line {i} of a long note\n" for i in range(4000))
+    """An aibom manifest whose `aibom: 1` comes after a long comment block is a manifest."""
+    text = "".join(f"# line {i} of a long note at the top of the file\n" for i in range(2000))
     text += CHAT.read_text()
     path = tmp_path / "late.yaml"
     path.write_text(text)

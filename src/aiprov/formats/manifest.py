@@ -29,6 +29,7 @@ import yaml
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
 from aiprov.formats import decode_text, parse_json, read_bytes, source_name
+from aiprov.formats._json import check_no_duplicates, refuse_repeats
 from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
@@ -308,7 +309,8 @@ def _stream_json(text: str, reader: _Reader) -> AIBOM:
     manifest never exists whole (at a million artifacts it is larger than the graph). Anything
     unusual (bad JSON, relations before artifacts, a repeated key, any error) raises
     :class:`_Irregular`, and the caller reads the text the ordinary way instead."""
-    scan: Any = cast(Any, json.JSONDecoder()).scan_once  # the C scanner json.loads itself uses
+    # the C scanner json.loads itself uses, refusing repeated keys (the full parser then places them)
+    scan: Any = cast(Any, json.JSONDecoder(object_pairs_hook=refuse_repeats)).scan_once
     scanstring: Any = cast(Any, json.decoder).scanstring
     skip = _skip
     bom = AIBOM()
@@ -382,7 +384,7 @@ _PlainKind = Literal[ARTIFACT_KINDS]  # type: ignore[valid-type]
 _PlainRelationKind = Literal[RELATION_KINDS]  # type: ignore[valid-type]
 
 
-class _PlainArtifact(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+class _PlainArtifact(msgspec.Struct, forbid_unknown_fields=True, gc=False, omit_defaults=True):
     id: str
     kind: _PlainKind
     name: str | None = None
@@ -400,6 +402,7 @@ class _PlainRelation(
     msgspec.Struct,
     forbid_unknown_fields=True,
     gc=False,
+    omit_defaults=True,
     rename={"source": "from", "kind": "type", "target": "to"},
 ):
     source: str
@@ -408,7 +411,7 @@ class _PlainRelation(
     properties: dict[str, Any] | None = None
 
 
-class _PlainManifest(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+class _PlainManifest(msgspec.Struct, forbid_unknown_fields=True, gc=False, omit_defaults=True):
     aibom: Any
     artifacts: list[_PlainArtifact] = []
     relations: list[_PlainRelation] = []
@@ -428,6 +431,7 @@ def _plain_json(text: str | bytes, reader: _Reader) -> AIBOM | None:
         doc = _decode_plain(text)
     except (msgspec.DecodeError, RecursionError, UnicodeError):
         return None
+    check_no_duplicates(text, doc, reader.source)  # msgspec keeps the last of repeated keys: refuse them
     try:
         return _plain_graph(doc, reader)
     except (ParseError, GraphError):  # left to the ordinary reader, whose errors are the reference

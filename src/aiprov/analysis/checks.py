@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "provenance-missing": "an artifact lacks provenance: no source, purl or hashes (or what the policy requires)",
     "waiver-expired": "a waiver in the policy has expired and no longer applies",
     "relation-kind-mismatch": "a relation joins artifact kinds it does not fit (e.g. trained_on a code artifact)",
+    "containment-cycle": "artifacts contain one another in a ring (kept: each gets the terms of all)",
 }
 
 _TRACEABLE = frozenset({"model", "weights", "dataset"})  # kinds whose origin must be verifiable

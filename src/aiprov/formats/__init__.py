@@ -196,7 +196,12 @@ def loads(text: str, source: str = "<string>", fmt: str | None = None) -> AIBOM:
     except ParseError as exc:
         raise ParseError(exc.message, source=source) from None
     reader = getattr(_module(fmt), _FORMATS[fmt][1] or "")
-    bom: AIBOM = reader(text, source)
+    try:
+        bom: AIBOM = reader(text, source)
+    except (
+        UnicodeEncodeError
+    ) as exc:  # a str with a lone surrogate (only from the Python API: files are UTF-8)
+        raise ParseError(f"not valid text: {exc.reason} (character {exc.start})", source=source) from None
     bom.metadata.setdefault("source_format", fmt)
     return bom
 

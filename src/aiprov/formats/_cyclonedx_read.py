@@ -380,12 +380,17 @@ class _Reader:
         if root_props:
             kept["properties"] = root_props
         components = s.list_(doc.get("components"), "components")
-        refs = {x.get("bom-ref") for x in components if isinstance(x, dict)}
+        refs = {x.get("bom-ref") for x in components if isinstance(x, dict) and _hashable(x.get("bom-ref"))}
         metadata = kept.get("metadata")
         if metadata is not None:
             metadata = dict(s.dict_(metadata, "metadata"))
             subject = metadata.get("component")
-            if isinstance(subject, dict) and subject.get("bom-ref") not in refs and "type" in subject:
+            subject_ref = subject.get("bom-ref") if isinstance(subject, dict) else None
+            if (
+                isinstance(subject, dict)
+                and (not _hashable(subject_ref) or subject_ref not in refs)  # a list: component() names it
+                and "type" in subject
+            ):
                 subject_id = self.component(metadata.pop("component"), "metadata.component")
                 art = s.artifacts[subject_id]
                 s.artifacts[subject_id] = Artifact(
@@ -505,3 +510,9 @@ class _Reader:
 def read_document(doc: Any, source: str) -> AIBOM:
     """Map a parsed CycloneDX JSON document (or the JSON form of an XML one) onto a graph."""
     return _Reader(source).document(doc)
+
+
+def _hashable(value: Any) -> bool:
+    """Whether a JSON value can be a set member or a key (a list or object where a string belongs
+    cannot, and is left to the check that names it)."""
+    return not isinstance(value, (list, dict))

@@ -302,7 +302,7 @@ class _Reader:
             if node["type"] != "Relationship":
                 continue
             rtype = vocab(node.get("relationshipType"))
-            if rtype not in _LICENSE_RELS:
+            if not isinstance(rtype, str) or rtype not in _LICENSE_RELS:  # relations() names a bad one
                 continue
             where = self.graph.where[node_id]
             subject = self.ref(node.get("from"), f"{where}.from")
@@ -353,7 +353,7 @@ class _Reader:
                 continue
             where = self.graph.where[node_id]
             rtype = vocab(node.get("relationshipType"))
-            if rtype not in enum_values("RelationshipType"):
+            if not isinstance(rtype, str) or rtype not in enum_values("RelationshipType"):
                 raise self.error(f"unknown relationshipType {rtype!r}", f"{where}.relationshipType")
             source = self.ref(node.get("from"), f"{where}.from")
             targets = self.refs(node.get("to"), f"{where}.to")

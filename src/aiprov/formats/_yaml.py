@@ -63,10 +63,13 @@ NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", NoAliasLoader.const
 def refuse_aliases(text: str, source: str, message: str) -> None:
     """Raise ``message`` as a :class:`ParseError` at the first alias (``*ref``): a cheap event pass
     before composing. YAML errors met on the way propagate (see :func:`yaml_error`)."""
-    for event in yaml.parse(text, Loader=NoAliasLoader):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise ParseError(message, source=source, location=f"line {mark.line + 1}" if mark else None)
+    try:
+        for event in yaml.parse(text, Loader=NoAliasLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise ParseError(message, source=source, location=f"line {mark.line + 1}" if mark else None)
+    except UnicodeEncodeError as exc:  # a str with a lone surrogate (only from the Python API)
+        raise ParseError(f"not valid text: {exc.reason} (character {exc.start})", source=source) from None
 
 
 def yaml_error(exc: yaml.YAMLError, source: str) -> ParseError:

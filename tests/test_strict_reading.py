@@ -97,6 +97,7 @@ _BIG = "7" * 5000
         ("s.json", f'{{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",\n "@graph": [{_BIG}]}}'),
         ("s2.json", f'{{"spdxVersion": "SPDX-2.3",\n "packages": [{_BIG}]}}'),
         ("mot.yml", f"framework: {{name: x}}\nrelease:\n  name: {_BIG}\n"),
+        ("c.xml", f'<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="{_BIG}"/>'),
     ],
 )
 def test_an_integer_of_more_than_4300_digits_is_a_placed_error(name: str, text: str, tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_an_integer_of_more_than_4300_digits_is_a_placed_error(name: str, text: 
     path.write_text(text)
     with pytest.raises(ParseError, match="more than 4,300 digits") as info:
         aiprov.load(path)
-    assert (info.value.location or "").startswith(("line 2", "line 3", "line 1"))
+    assert (info.value.location or "").startswith(("line 2", "line 3", "line 1", "bom/@version"))
 
 
 def test_an_integer_of_more_than_4300_digits_in_a_policy(tmp_path: Path) -> None:

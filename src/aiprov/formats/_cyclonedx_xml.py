@@ -301,6 +301,8 @@ def xml_to_doc(text: str, source: str) -> dict[str, Any]:
         doc = {}
     version = doc.get("version")
     if isinstance(version, str) and version.isdigit():
+        if len(version) > 4300:  # Python converts no longer integer (and none that long is a version)
+            raise ParseError("a number of more than 4,300 digits", source=source, location="bom/@version")
         doc["version"] = int(version)
     return {"bomFormat": "CycloneDX", "specVersion": match.group(1), **doc}
 

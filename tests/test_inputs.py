@@ -243,3 +243,13 @@ def test_cyclonedx_reading_time_grows_linearly(tmp_path: Path) -> None:
 
     small, large = doc(10_000), doc(100_000)
     assert seconds(large) < 25 * seconds(small)
+
+
+def test_a_real_cyclonedx_py_environment_document_is_detected_and_read() -> None:
+    """cyclonedx-py's own output (bomFormat after 170 KB) is read as CycloneDX and judged."""
+    path = ROOT / "tests" / "data" / "cyclonedx" / "cyclonedx-py-environment-1.6.json"
+    assert path.read_text().index('"bomFormat"') > 65536
+    bom = aiprov.load(path)
+    assert bom.metadata["source_format"] == "cyclonedx-json"
+    assert len(bom) > 100 and bom.relation_count > 100
+    assert aiprov.check(bom).artifacts == len(bom)

@@ -241,3 +241,12 @@ def test_spdx3_dataset_type_list_converts_to_cyclonedx() -> None:
     """SPDX 3.0.1 `dataset_datasetType` is a list: converting it to CycloneDX does not crash."""
     bom = aiprov.load(DATA / "spdx3" / "ai-finetune.json")
     assert aiprov.loads(aiprov.dumps(bom, "cyclonedx-json"))
+
+
+def test_one_yaml_key_written_two_ways_is_a_repeat(tmp_path: Path) -> None:
+    """`1:` and `0x1:` are the same key to YAML: the second is named, not silently kept."""
+    path = tmp_path / "policy.yaml"
+    path.write_text("use:\n  commercial: true\nrequire:\n  1: x\n  0x1: y\n")
+    with pytest.raises(ParseError, match="duplicate key '0x1'") as info:
+        Policy.load(path)
+    assert info.value.location == "line 5, column 3"

@@ -26,20 +26,25 @@ class NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.S
     are integers of more than 4,300 digits and dates that do not exist (2024-02-30)."""
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            seen: set[tuple[str, str]] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    key = (key_node.tag, key_node.value)
-                    if key in seen:
-                        raise Refused(
-                            None,
-                            None,
-                            f"duplicate key {key_node.value!r} (a key may appear once)",
-                            key_node.start_mark,
-                        )
-                    seen.add(key)
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        pairs = list(node.value)
+        merges = any(key.tag == "tag:yaml.org,2002:merge" for key, _ in pairs)
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in pairs:  # the same text twice: named before anything is built
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise _repeated(key_node)
+                seen.add(key)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if not merges and len(mapping) < len(pairs):  # one key written two ways (1 and 0x1, 1.0 and 1.)
+            built: set[Any] = set()
+            for key_node, _ in pairs:
+                key = self.construct_object(key_node, deep=True)
+                if key in built:
+                    raise _repeated(key_node)
+                built.add(key)
         return mapping
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
@@ -54,6 +59,12 @@ class NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.S
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
             raise Refused(None, None, f"no such date {node.value!r} ({exc})", node.start_mark) from None
+
+
+def _repeated(key_node: yaml.Node) -> Refused:
+    return Refused(
+        None, None, f"duplicate key {key_node.value!r} (a key may appear once)", key_node.start_mark
+    )
 
 
 NoAliasLoader.add_constructor("tag:yaml.org,2002:int", NoAliasLoader.construct_yaml_int)

@@ -50,7 +50,7 @@ def add_input(parser: argparse.ArgumentParser, help: str) -> None:
         "--max-size",
         metavar="SIZE",
         help="refuse inputs larger than SIZE bytes (K, M, G suffixes; 0: no limit; default: "
-        "$AIPROV_MAX_SIZE, else 256M, and 32M for SPDX 2, 64M for CycloneDX XML, 16M for YAML)",
+        "$AIPROV_MAX_SIZE, else 256M, and 32M for SPDX 2, 64M for CycloneDX XML, 16M for MOT YAML)",
     )
 
 

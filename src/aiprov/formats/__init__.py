@@ -198,9 +198,7 @@ def loads(text: str, source: str = "<string>", fmt: str | None = None) -> AIBOM:
     reader = getattr(_module(fmt), _FORMATS[fmt][1] or "")
     try:
         bom: AIBOM = reader(text, source)
-    except (
-        UnicodeEncodeError
-    ) as exc:  # a str with a lone surrogate (only from the Python API: files are UTF-8)
+    except UnicodeEncodeError as exc:  # a lone surrogate: only a str from the Python API (files are UTF-8)
         raise ParseError(f"not valid text: {exc.reason} (character {exc.start})", source=source) from None
     bom.metadata.setdefault("source_format", fmt)
     return bom

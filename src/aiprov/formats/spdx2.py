@@ -114,9 +114,7 @@ def _parse(text: str, source: str) -> Any:
         try:
             return _tag_value_parser().Parser().parse(text)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
-            raise ParseError(
-                f"invalid SPDX 2 document: {type(exc).__name__}: {exc}", source=source
-            ) from None
+            raise ParseError(f"invalid SPDX 2 document: {type(exc).__name__}: {exc}", source=source) from None
     except parsing_error as exc:
         messages = [str(m) for m in getattr(exc, "messages", [])]
         first = messages[0] if messages else "invalid document"

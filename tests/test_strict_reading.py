@@ -250,3 +250,23 @@ def test_one_yaml_key_written_two_ways_is_a_repeat(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="duplicate key '0x1'") as info:
         Policy.load(path)
     assert info.value.location == "line 5, column 3"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('{"use": {"commercial": false, "commercial": true}}', "duplicate key 'commercial'"),
+        ('{"use": {"monthly_active_users": ' + _BIG + "}}", "not valid JSON"),
+    ],
+)
+def test_json_embedded_in_a_cyclonedx_property_is_read_strictly(value: str, message: str) -> None:
+    """The policy aiprov embeds in CycloneDX (`aiprov:policy`) is JSON read with the same rules."""
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [],
+        "properties": [{"name": "aiprov:policy", "value": value}],
+    }
+    with pytest.raises(ParseError, match=message) as info:
+        aiprov.loads(json.dumps(doc), "c.json")
+    assert info.value.location is not None

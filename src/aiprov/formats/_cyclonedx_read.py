@@ -15,6 +15,7 @@ from typing import Any
 from aiprov.exceptions import GraphError, ParseError
 from aiprov.formats import _cyclonedx_common as c
 from aiprov.formats._cyclonedx_licenses import licenses, licenses_to_text
+from aiprov.formats._json import DuplicateKey, refuse_repeats
 from aiprov.graph import AIBOM, RELATION_KINDS, Artifact, Relation
 
 __all__ = ["read_document"]
@@ -246,8 +247,10 @@ class _Reader:
 
     def json_value(self, value: str, path: str) -> Any:
         try:
-            return json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+            return json.loads(value, object_pairs_hook=refuse_repeats)
+        except DuplicateKey as exc:
+            raise self.s.error(f"property value: duplicate key {exc.key!r}", path) from None
+        except (ValueError, RecursionError):  # bad JSON, or a number too long to convert
             raise self.s.error("property value is not valid JSON", path) from None
 
     def base_models(self, art_id: str, value: str, owner: dict[str, Any], path: str) -> None:
@@ -255,7 +258,7 @@ class _Reader:
         if value.startswith("["):
             try:
                 names = json.loads(value)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # not JSON (or a number too long): the text is the name
                 names = [value]
         for name in names if isinstance(names, list) else [names]:
             if isinstance(name, str) and name.strip():

@@ -270,3 +270,13 @@ def test_json_embedded_in_a_cyclonedx_property_is_read_strictly(value: str, mess
     with pytest.raises(ParseError, match=message) as info:
         aiprov.loads(json.dumps(doc), "c.json")
     assert info.value.location is not None
+
+
+def test_an_element_given_twice_in_cyclonedx_xml_is_an_error() -> None:
+    """XML's repeated key: a component with two <name> elements is refused, not read as the last."""
+    xml = (
+        '<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1"><components>'
+        '<component type="library"><name>a</name><name>b</name></component></components></bom>'
+    )
+    with pytest.raises(ParseError, match="<name> given twice in <component>"):
+        aiprov.loads(xml, "c.xml")

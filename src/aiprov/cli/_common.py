@@ -25,15 +25,6 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(_json.dumps(data) + "\n")
 
 
-def use_color(stream: Any = None) -> bool:
-    import os
-
-    stream = stream or sys.stdout
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
-
-
 def add_input(parser: argparse.ArgumentParser, help: str) -> None:
     """The input argument every reading command takes, with ``--from`` and ``--max-size``."""
     from aiprov.formats import READ_FORMATS
@@ -60,3 +51,12 @@ def load_input(args: argparse.Namespace) -> AIBOM:
 
     limit = parse_size(args.max_size) if args.max_size is not None else None
     return load(args.input, args.input_format, max_size=limit)
+
+
+def use_color(stream: Any = None) -> bool:
+    import os
+
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())

@@ -27,9 +27,15 @@ def emit_json(data: Any) -> None:
 
 def add_input(parser: argparse.ArgumentParser, help: str) -> None:
     """The input argument every reading command takes, with ``--from`` and ``--max-size``."""
+    parser.add_argument("input", help=f"{help}; '-' reads standard input")
+    add_input_options(parser)
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """``--from FORMAT`` and ``--max-size SIZE``, for a command whose inputs are named otherwise (read
+    them with ``load_input(args, path)``)."""
     from aiprov.formats import READ_FORMATS
 
-    parser.add_argument("input", help=f"{help}; '-' reads standard input")
     parser.add_argument(
         "--from",
         dest="input_format",
@@ -45,12 +51,13 @@ def add_input(parser: argparse.ArgumentParser, help: str) -> None:
     )
 
 
-def load_input(args: argparse.Namespace) -> AIBOM:
-    """Read the command's input as :func:`add_input` described it."""
+def load_input(args: argparse.Namespace, path: str | None = None) -> AIBOM:
+    """Read ``path`` (default: the command's ``input``) as :func:`add_input_options` described it."""
     from aiprov.formats import load, parse_size
 
-    limit = parse_size(args.max_size) if args.max_size is not None else None
-    return load(args.input, args.input_format, max_size=limit)
+    size = getattr(args, "max_size", None)
+    limit = parse_size(size) if size is not None else None
+    return load(args.input if path is None else path, getattr(args, "input_format", None), max_size=limit)
 
 
 def use_color(stream: Any = None) -> bool:

@@ -337,3 +337,20 @@ def test_catalog_loads_lazily_not_at_import() -> None:
     code = "import aiprov, aiprov.licenses.catalog as c; print(c.default_catalog.cache_info().currsize)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
+
+
+def test_shipped_data_validates_through_the_catalog_loader() -> None:
+    """The shipped data passes the loader's own validation (which start-up skips for speed)."""
+    validated = Catalog.load(DATA, validate=True)
+    assert sorted(r.id for r in validated.curated()) == sorted(r.id for r in default_catalog().curated())
+
+
+def test_a_directory_of_your_own_is_validated_by_default(tmp_path: Path) -> None:
+    """Catalog.load(directory) validates a user's data against the schema unless told otherwise."""
+    shutil.copytree(DATA, tmp_path / "data")
+    bad = tmp_path / "data" / "licenses" / "mit.yaml"
+    data = yaml.safe_load(bad.read_text())
+    data["category"] = 42
+    bad.write_text(yaml.safe_dump(data))
+    with pytest.raises(LicenseDataError):
+        Catalog.load(tmp_path / "data")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import aiprov
 from aiprov.analysis import DEFAULT_POLICY, Policy
+from aiprov.exceptions import ParseError
 from aiprov.formats import manifest
 
 from .strategies import graphs
@@ -102,7 +103,7 @@ def test_frozen_graph_refuses_changes() -> None:
 @given(graphs())
 def test_json_manifests_read_alike_in_any_layout(bom: aiprov.AIBOM) -> None:
     """Large JSON manifests are read one entry at a time; any layout (indentation, key order, relations
-    before artifacts, a repeated key) reads as json.loads would."""
+    before artifacts) reads as json.loads would, and a repeated key is refused whatever the path."""
     data = manifest.to_dict(bom)
     reordered = dict(reversed(list(data.items())))
     texts = [
@@ -110,10 +111,12 @@ def test_json_manifests_read_alike_in_any_layout(bom: aiprov.AIBOM) -> None:
         json.dumps(data, indent=2),
         json.dumps(data, separators=(",", ":")),
         json.dumps(reordered, indent="\t"),
-        '{"artifacts": [{"id": "dropped", "kind": "code"}], ' + json.dumps(data)[1:],  # the last key wins
     ]
     for text in texts:
         assert manifest.loads(text, "m.json") == bom
+    repeated = '{"artifacts": [{"id": "dropped", "kind": "code"}], ' + json.dumps(data)[1:]
+    with pytest.raises(ParseError, match="duplicate key 'artifacts'"):
+        manifest.loads(repeated, "m.json")
 
 
 _MUTATIONS = (

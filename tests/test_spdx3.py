@@ -418,7 +418,12 @@ def _rel(source: str, rtype: str, *targets: str, **fields: Any) -> dict[str, Any
             "@graph[2].type",
             id="unknown-type",
         ),
-        pytest.param(_doc(_model(), _model()), "duplicate spdxId", "@graph[3]", id="duplicate-id"),
+        pytest.param(
+            _doc(_model(), _model(name="other")),
+            "duplicate spdxId 'urn:m': two different elements (first at @graph[2])",
+            "@graph[3]",
+            id="duplicate-id",
+        ),
         pytest.param(
             _doc(_model(verifiedUsing=[{"type": "Hash", "algorithm": "sha256"}])),
             "hashValue",
@@ -502,3 +507,11 @@ def test_inline_elements_are_read() -> None:
     }
     bom = spdx3.loads(_doc(_model(), _rel("urn:m", "trainedOn", "urn:d") | {"to": [data]}))
     assert [(r.source, r.kind, r.target) for r in bom.relations] == [("urn:m", "trained_on", "urn:d")]
+
+
+def test_an_element_written_twice_identically_is_one_element() -> None:
+    """Identical duplicates (as in spdx-examples' ai/example01, which passes the SPDX schema and SHACL)
+    are one element, not a refusal."""
+    bom = spdx3.loads(_doc(_model(), _model(), _model("urn:n"), _rel("urn:n", "trainedOn", "urn:m")))
+    assert sorted(a.id for a in bom) == ["urn:m", "urn:n"]
+    assert len(bom.relations) == 1

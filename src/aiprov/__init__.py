@@ -7,8 +7,6 @@
 'Llama'
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from aiprov.analysis import OpennessReport, Policy, check, obligations, openness
 from aiprov.exceptions import AiprovError, GraphError, InputError, ParseError, UnknownLicenseError
 from aiprov.formats import dumps, load, loads
@@ -23,10 +21,19 @@ from aiprov.licenses import (
     normalize_license,
 )
 
-try:
-    __version__ = version("aiprov")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``aiprov.__version__``, looked up when asked: importing importlib.metadata costs a command's
+    start-up about 0.1 s."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("aiprov")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            return "0+unknown"
+    raise AttributeError(f"module 'aiprov' has no attribute {name!r}")
+
 
 __all__ = [
     "AIBOM",

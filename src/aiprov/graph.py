@@ -496,7 +496,8 @@ class AIBOM:
 
     def validate(self) -> list[GraphWarning]:
         """Raise :class:`GraphError` for a derivation cycle; return warnings for relations between kinds that
-        do not fit (e.g. ``trained_on`` a code artifact). The answer is kept until the graph changes."""
+        do not fit (e.g. ``trained_on`` a code artifact) and for a cycle of ``contains`` (kept, not
+        refused). The answer is kept until the graph changes."""
         return self._validate(fitting=False)
 
     def _validate(self, *, fitting: bool) -> list[GraphWarning]:
@@ -504,10 +505,23 @@ class AIBOM:
         ``_FITS`` (a reader that has both ends at hand), so no relation is looked at again."""
         if self._warnings is not None:
             return list(self._warnings)
-        cycle = self.find_cycle()
-        if cycle is not None:
-            raise GraphError("derivation cycle: " + " -> ".join(cycle))
         warnings: list[GraphWarning] = []
+        cycle = self.find_cycle()  # one pass in the common case: no cycle of any of these kinds
+        if cycle is not None:
+            derived = self.find_cycle(DERIVATION - {"contains"})
+            if derived is not None:  # nothing can be derived from itself: no judgement is possible
+                raise GraphError("derivation cycle: " + " -> ".join(derived))
+            # A ring of `contains` (spdx/tools-python's SPDX 2.3 examples have one) is data, not a reason
+            # to refuse the document: propagation settles a cycle to a fixpoint, so each artifact on it
+            # gets the terms of all of them; the ring itself is reported.
+            warnings.append(
+                GraphWarning(
+                    code="containment-cycle",
+                    subject=cycle[0],
+                    message="containment cycle: " + " -> ".join(cycle) + " (each is taken to contain the "
+                    "others: the terms of every artifact on it reach all of them)",
+                )
+            )
         artifacts = self._artifacts
         for rel in () if fitting else self._relations:
             if rel.kind in _FITS_ANY:

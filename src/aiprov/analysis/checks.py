@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     **rules.CODES,
     "waiver-expired": "a waiver in the policy has expired and no longer applies",
     "relation-kind-mismatch": "a relation joins artifact kinds it does not fit (e.g. trained_on a code artifact)",
+    "containment-cycle": "artifacts contain one another in a ring (kept: each gets the terms of all)",
 }
 
 _CHANNEL_RANK = {"own": 0, "derivation": 1, "output": 2, "link": 3, "data": 4}

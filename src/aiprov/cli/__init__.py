@@ -23,14 +23,21 @@ __all__ = ["main"]
 _SUBCOMMANDS = ("_check", "_obligations", "_openness", "_convert", "_license", "_notice", "_diff")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from aiprov import __version__
+class _Version(argparse.Action):
+    """``--version``, with the version looked up only when asked (importlib.metadata is slow to import)."""
 
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        import aiprov
+
+        parser.exit(message=f"aiprov {aiprov.__version__}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aiprov",
         description="License and provenance compliance for AI supply chains.",
     )
-    parser.add_argument("--version", action="version", version=f"aiprov {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     for name in _SUBCOMMANDS:

@@ -10,8 +10,8 @@ import sys
 from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, input_text, use_color
-from aiprov.formats import load
+from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, add_input, input_text, load_input, use_color
+from aiprov.formats import source_name
 from aiprov.graph import AIBOM
 from aiprov.report import findings as render
 from aiprov.report.sarif import sarif_json
@@ -22,7 +22,7 @@ __all__ = ["register"]
 def _policy_args(
     parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "markdown", "sarif")
 ) -> None:
-    parser.add_argument("input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
+    add_input(parser, "aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
     parser.add_argument(
         "--policy",
         metavar="FILE",
@@ -62,8 +62,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def load_with_policy(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
-    bom = load(args.input)
-    policy = Policy.load(args.policy) if args.policy else Policy.of(bom, str(args.input))
+    bom = load_input(args)
+    policy = Policy.load(args.policy) if args.policy else Policy.of(bom, source_name(args.input))
     if args.mau is not None and args.mau < 0:
         raise CliError("--mau must be >= 0")
     policy = policy.with_use(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiprov.report import _json
+
+if TYPE_CHECKING:
+    from aiprov.graph import AIBOM
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -19,6 +23,41 @@ class CliError(Exception):
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(_json.dumps(data) + "\n")
+
+
+def add_input(parser: argparse.ArgumentParser, help: str) -> None:
+    """The input argument every reading command takes, with ``--from`` and ``--max-size``."""
+    parser.add_argument("input", help=f"{help}; '-' reads standard input")
+    add_input_options(parser)
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """``--from FORMAT`` and ``--max-size SIZE``, for a command whose inputs are named otherwise (read
+    them with ``load_input(args, path)``)."""
+    from aiprov.formats import READ_FORMATS
+
+    parser.add_argument(
+        "--from",
+        dest="input_format",
+        choices=READ_FORMATS,
+        metavar="FORMAT",
+        help=f"the input's format (default: detected from its content; one of {', '.join(READ_FORMATS)})",
+    )
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        help="refuse inputs larger than SIZE bytes (K, M, G suffixes; 0: no limit; default: "
+        "$AIPROV_MAX_SIZE, else 256M, and 32M for SPDX 2, 64M for CycloneDX XML, 16M for MOT YAML)",
+    )
+
+
+def load_input(args: argparse.Namespace, path: str | None = None) -> AIBOM:
+    """Read ``path`` (default: the command's ``input``) as :func:`add_input_options` described it."""
+    from aiprov.formats import load, parse_size
+
+    size = getattr(args, "max_size", None)
+    limit = parse_size(size) if size is not None else None
+    return load(args.input if path is None else path, getattr(args, "input_format", None), max_size=limit)
 
 
 def use_color(stream: Any = None) -> bool:

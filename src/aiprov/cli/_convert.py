@@ -1,6 +1,6 @@
 """``aiprov convert INPUT --to FORMAT [-o OUT] [--spec-version 1.6|1.7]``: one format to another.
 
-The input format is detected from the content. ``-o -`` or no ``-o`` prints to stdout.
+The input format is detected from the content (``--from FORMAT`` says it); ``-`` reads stdin. ``-o -`` or no ``-o`` prints to stdout.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from aiprov.cli._common import EXIT_OK, CliError
-from aiprov.formats import dumps, load
+from aiprov.cli._common import EXIT_OK, CliError, add_input, load_input
+from aiprov.formats import dumps
 
 __all__ = ["register"]
 
@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="convert an AI-BOM between formats (input format detected from content)",
         description="Convert an AI-BOM: aibom manifest, CycloneDX (JSON/XML), SPDX 2.3 or SPDX 3.0.1.",
     )
-    parser.add_argument("input", help="the document to read (format detected from its content)")
+    add_input(parser, "the document to read (format detected from its content unless --from)")
     parser.add_argument("--to", required=True, choices=TARGETS, help="the format to write")
     parser.add_argument("-o", "--output", default="-", help="file to write (default: stdout; '-' for stdout)")
     parser.add_argument(
@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _run(args: argparse.Namespace) -> int:
     if args.spec_version is not None and args.to not in _CYCLONEDX:
         raise CliError(f"--spec-version applies to cyclonedx-json and cyclonedx-xml, not {args.to}")
-    bom = load(args.input)
+    bom = load_input(args)
     # a CycloneDX 1.7 input stays 1.7 unless told otherwise: its 1.7-only fields would not validate as 1.6
     default = "1.7" if bom.metadata.get("cyclonedx_spec_version") == "1.7" else "1.6"
     options = {"spec_version": args.spec_version or default} if args.to in _CYCLONEDX else {}

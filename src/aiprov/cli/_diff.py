@@ -6,8 +6,15 @@ import argparse
 import dataclasses
 
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, input_text, write_output
-from aiprov.formats import load
+from aiprov.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    add_input_options,
+    input_text,
+    load_input,
+    write_output,
+)
 from aiprov.report import diff as render
 from aiprov.report.sarif import sarif_json
 
@@ -20,6 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("old", help="the BOM before (any format aiprov reads)")
     parser.add_argument("new", help="the BOM after")
+    add_input_options(parser)
     parser.add_argument(
         "--policy",
         metavar="FILE",
@@ -58,7 +66,7 @@ def _policy(args: argparse.Namespace, inline: object, source: str) -> Policy:
 def _run(args: argparse.Namespace) -> int:
     from aiprov.analysis.checks import check
 
-    old, new = load(args.old), load(args.new)
+    old, new = load_input(args, args.old), load_input(args, args.new)
     old_policy = _policy(args, old.metadata.get("policy"), args.old)
     new_policy = _policy(args, new.metadata.get("policy"), args.new)
     result = render.diff(old, new, old_report=check(old, old_policy), new_report=check(new, new_policy))

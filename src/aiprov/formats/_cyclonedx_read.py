@@ -15,6 +15,7 @@ from typing import Any
 from aiprov.exceptions import GraphError, ParseError
 from aiprov.formats import _cyclonedx_common as c
 from aiprov.formats._cyclonedx_licenses import licenses, licenses_to_text
+from aiprov.formats._json import DuplicateKey, refuse_repeats
 from aiprov.graph import AIBOM, RELATION_KINDS, Artifact, Relation
 
 __all__ = ["read_document"]
@@ -246,8 +247,10 @@ class _Reader:
 
     def json_value(self, value: str, path: str) -> Any:
         try:
-            return json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+            return json.loads(value, object_pairs_hook=refuse_repeats)
+        except DuplicateKey as exc:
+            raise self.s.error(f"property value: duplicate key {exc.key!r}", path) from None
+        except (ValueError, RecursionError):  # bad JSON, or a number too long to convert
             raise self.s.error("property value is not valid JSON", path) from None
 
     def base_models(self, art_id: str, value: str, owner: dict[str, Any], path: str) -> None:
@@ -255,7 +258,7 @@ class _Reader:
         if value.startswith("["):
             try:
                 names = json.loads(value)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # not JSON (or a number too long): the text is the name
                 names = [value]
         for name in names if isinstance(names, list) else [names]:
             if isinstance(name, str) and name.strip():
@@ -380,12 +383,17 @@ class _Reader:
         if root_props:
             kept["properties"] = root_props
         components = s.list_(doc.get("components"), "components")
-        refs = {x.get("bom-ref") for x in components if isinstance(x, dict)}
+        refs = {x.get("bom-ref") for x in components if isinstance(x, dict) and _hashable(x.get("bom-ref"))}
         metadata = kept.get("metadata")
         if metadata is not None:
             metadata = dict(s.dict_(metadata, "metadata"))
             subject = metadata.get("component")
-            if isinstance(subject, dict) and subject.get("bom-ref") not in refs and "type" in subject:
+            subject_ref = subject.get("bom-ref") if isinstance(subject, dict) else None
+            if (
+                isinstance(subject, dict)
+                and (not _hashable(subject_ref) or subject_ref not in refs)  # a list: component() names it
+                and "type" in subject
+            ):
                 subject_id = self.component(metadata.pop("component"), "metadata.component")
                 art = s.artifacts[subject_id]
                 s.artifacts[subject_id] = Artifact(
@@ -505,3 +513,9 @@ class _Reader:
 def read_document(doc: Any, source: str) -> AIBOM:
     """Map a parsed CycloneDX JSON document (or the JSON form of an XML one) onto a graph."""
     return _Reader(source).document(doc)
+
+
+def _hashable(value: Any) -> bool:
+    """Whether a JSON value can be a set member or a key (a list or object where a string belongs
+    cannot, and is left to the check that names it)."""
+    return not isinstance(value, (list, dict))

@@ -207,6 +207,10 @@ def _local(tag: str) -> tuple[str | None, str]:
 
 
 # -- XML -> JSON form ----------------------------------------------------------------------
+class _Repeated(Exception):
+    """An element that holds one value appears twice (the XML form of a repeated JSON key)."""
+
+
 class _FromXml:
     def __init__(self, ns: str) -> None:
         self.ns = ns
@@ -251,6 +255,8 @@ class _FromXml:
             elif child_name in out and isinstance(out[child_name], list) and child_name not in _WRAPPERS:
                 out[child_name].append(self.value(child_name, child, name))
             else:
+                if child_name in out:  # one value given twice: refused, not "the last one wins"
+                    raise _Repeated(f"<{child_name}> given twice in <{name}> (it takes one value)")
                 out[child_name] = self.value(child_name, child, name)
         return out
 
@@ -297,10 +303,14 @@ def xml_to_doc(text: str, source: str) -> dict[str, Any]:
         doc = conv.value("bom", root, "")
     except RecursionError:
         raise ParseError("XML nested too deeply", source=source) from None
+    except _Repeated as exc:
+        raise ParseError(str(exc), source=source) from None
     if not isinstance(doc, dict):
         doc = {}
     version = doc.get("version")
     if isinstance(version, str) and version.isdigit():
+        if len(version) > 4300:  # Python converts no longer integer (and none that long is a version)
+            raise ParseError("a number of more than 4,300 digits", source=source, location="bom/@version")
         doc["version"] = int(version)
     return {"bomFormat": "CycloneDX", "specVersion": match.group(1), **doc}
 

@@ -84,11 +84,20 @@ class _Graph:
             return
         if not isinstance(node_id, str) or not node_id:
             raise self.error("spdxId must be a non-empty string", where)
-        if node_id.startswith("_:") and "spdxId" not in flat:
+        table = self.blank if node_id.startswith("_:") and "spdxId" not in flat else self.nodes
+        if node_id in table:
+            # the same element written twice (the SPDX project's own AI example does) is one element;
+            # two different elements under one id are an error naming both places
+            if table[node_id] == flat:
+                return
+            raise self.error(
+                f"duplicate spdxId {node_id!r}: two different elements (first at {self.where[node_id]})",
+                where,
+            )
+        self.where[node_id] = where
+        if table is self.blank:
             self.blank[node_id] = flat
             return
-        if node_id in self.nodes:
-            raise self.error(f"duplicate spdxId {node_id!r} (first at {self.where[node_id]})", where)
         self.nodes[node_id] = flat
         self.where[node_id] = where
         self.order.append(node_id)
@@ -293,7 +302,7 @@ class _Reader:
             if node["type"] != "Relationship":
                 continue
             rtype = vocab(node.get("relationshipType"))
-            if rtype not in _LICENSE_RELS:
+            if not isinstance(rtype, str) or rtype not in _LICENSE_RELS:  # relations() names a bad one
                 continue
             where = self.graph.where[node_id]
             subject = self.ref(node.get("from"), f"{where}.from")
@@ -344,7 +353,7 @@ class _Reader:
                 continue
             where = self.graph.where[node_id]
             rtype = vocab(node.get("relationshipType"))
-            if rtype not in enum_values("RelationshipType"):
+            if not isinstance(rtype, str) or rtype not in enum_values("RelationshipType"):
                 raise self.error(f"unknown relationshipType {rtype!r}", f"{where}.relationshipType")
             source = self.ref(node.get("from"), f"{where}.from")
             targets = self.refs(node.get("to"), f"{where}.to")

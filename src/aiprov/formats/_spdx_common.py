@@ -185,9 +185,15 @@ def encode_extras(extras: Mapping[str, Any]) -> str:
 
 
 def decode_extras(text: str, source: str, where: str) -> dict[str, Any]:
+    from aiprov.formats._json import DuplicateKey, refuse_repeats
+
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        data = json.loads(text, object_pairs_hook=refuse_repeats)
+    except DuplicateKey as exc:
+        raise ParseError(
+            f"aiprov annotation: duplicate key {exc.key!r}", source=source, location=where
+        ) from None
+    except (ValueError, RecursionError):  # bad JSON, or a number too long to convert
         raise ParseError("aiprov annotation is not valid JSON", source=source, location=where) from None
     if not isinstance(data, dict) or data.get("aiprov") != 1:
         raise ParseError("aiprov annotation of an unknown version", source=source, location=where)

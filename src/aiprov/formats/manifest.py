@@ -28,7 +28,8 @@ import yaml
 
 from aiprov._gc import paused_gc
 from aiprov.exceptions import GraphError, ParseError
-from aiprov.formats import decode_text, parse_json, read_bytes
+from aiprov.formats import decode_text, parse_json, read_bytes, source_name
+from aiprov.formats._json import check_no_duplicates, refuse_repeats
 from aiprov.formats._yaml import NoAliasLoader, refuse_aliases, yaml_error
 from aiprov.graph import (
     _ARTIFACT_FIELDS,
@@ -44,7 +45,7 @@ from aiprov.graph import (
     freeze,
 )
 
-__all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "write"]
+__all__ = ["MAX_YAML_BYTES", "dumps", "loads", "read", "read_raw", "write"]
 
 #: YAML is slow to parse; past this size use the JSON form of the manifest.
 MAX_YAML_BYTES = 16 * 1024 * 1024
@@ -308,7 +309,8 @@ def _stream_json(text: str, reader: _Reader) -> AIBOM:
     manifest never exists whole (at a million artifacts it is larger than the graph). Anything
     unusual (bad JSON, relations before artifacts, a repeated key, any error) raises
     :class:`_Irregular`, and the caller reads the text the ordinary way instead."""
-    scan: Any = cast(Any, json.JSONDecoder()).scan_once  # the C scanner json.loads itself uses
+    # the C scanner json.loads itself uses, refusing repeated keys (the full parser then places them)
+    scan: Any = cast(Any, json.JSONDecoder(object_pairs_hook=refuse_repeats)).scan_once
     scanstring: Any = cast(Any, json.decoder).scanstring
     skip = _skip
     bom = AIBOM()
@@ -382,7 +384,7 @@ _PlainKind = Literal[ARTIFACT_KINDS]  # type: ignore[valid-type]
 _PlainRelationKind = Literal[RELATION_KINDS]  # type: ignore[valid-type]
 
 
-class _PlainArtifact(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+class _PlainArtifact(msgspec.Struct, forbid_unknown_fields=True, gc=False, omit_defaults=True):
     id: str
     kind: _PlainKind
     name: str | None = None
@@ -400,6 +402,7 @@ class _PlainRelation(
     msgspec.Struct,
     forbid_unknown_fields=True,
     gc=False,
+    omit_defaults=True,
     rename={"source": "from", "kind": "type", "target": "to"},
 ):
     source: str
@@ -408,7 +411,7 @@ class _PlainRelation(
     properties: dict[str, Any] | None = None
 
 
-class _PlainManifest(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+class _PlainManifest(msgspec.Struct, forbid_unknown_fields=True, gc=False, omit_defaults=True):
     aibom: Any
     artifacts: list[_PlainArtifact] = []
     relations: list[_PlainRelation] = []
@@ -428,6 +431,7 @@ def _plain_json(text: str | bytes, reader: _Reader) -> AIBOM | None:
         doc = _decode_plain(text)
     except (msgspec.DecodeError, RecursionError, UnicodeError):
         return None
+    check_no_duplicates(text, doc, reader.source)  # msgspec keeps the last of repeated keys: refuse them
     try:
         return _plain_graph(doc, reader)
     except (ParseError, GraphError):  # left to the ordinary reader, whose errors are the reference
@@ -513,17 +517,20 @@ def _loads(text: str, source: str, *, plain: bool) -> AIBOM:
 
 
 def read(path: str | Path) -> AIBOM:
-    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``). A JSON manifest of the plain shape is
-    decoded from the file's bytes (no text is made of a large file); anything else is read as text."""
-    source = str(path)
-    raw = read_bytes(path)
+    """Read a manifest file (``.yaml``, ``.yml`` or ``.json``; ``-``: standard input)."""
+    return read_raw(read_bytes(path), source_name(path))
+
+
+def read_raw(raw: bytes, source: str) -> AIBOM:
+    """Read a manifest from the bytes of a file. A JSON manifest of the plain shape is decoded from the
+    bytes (no text is made of a large file); anything else is read as text."""
     json_like = raw[:_HEAD_BYTES].lstrip(b" \t\r\n").startswith(b"{")  # a byte-order mark: as text
     if json_like:
         with paused_gc():
             bom = _plain_json(raw, _Reader(source, None))
         if bom is not None:
             return bom
-    text = decode_text(raw, path)
+    text = decode_text(raw, source)
     del raw  # a large manifest need not be held twice while it is parsed
     return _loads(text, source, plain=not json_like)
 

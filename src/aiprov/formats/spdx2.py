@@ -88,11 +88,18 @@ def _parse(text: str, source: str) -> Any:
                     source=source,
                     location="spdxVersion",
                 )
-            return (
-                _module("spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser")
-                .JsonLikeDictParser()
-                .parse(data)
-            )
+            _check_shape(data, source)
+            try:
+                return (
+                    _module("spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser")
+                    .JsonLikeDictParser()
+                    .parse(data)
+                )
+            except (AttributeError, TypeError, ValueError, KeyError) as exc:  # spdx-tools assumes types
+                raise ParseError(
+                    f"invalid SPDX 2 document: a value of the wrong type ({type(exc).__name__}: {exc})",
+                    source=source,
+                ) from None
         match = re.search(r"^SPDXVersion:\s*(\S+)", text, re.MULTILINE)
         if match is None or match.group(1) not in _VERSIONS:
             raise ParseError(
@@ -100,7 +107,14 @@ def _parse(text: str, source: str) -> Any:
                 source=source,
                 location=f"line {text[: match.start()].count(chr(10)) + 1}" if match else None,
             )
-        return _tag_value_parser().Parser().parse(text)
+        # Windows line endings read as Unix ones (the lexer's rules end at "\n"; a "\r" left before
+        # it breaks checksums, references and every <text> value)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            return _tag_value_parser().Parser().parse(text)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            raise ParseError(f"invalid SPDX 2 document: {type(exc).__name__}: {exc}", source=source) from None
     except parsing_error as exc:
         messages = [str(m) for m in getattr(exc, "messages", [])]
         first = messages[0] if messages else "invalid document"
@@ -113,6 +127,40 @@ def _parse(text: str, source: str) -> Any:
         ) from None
     except RecursionError:
         raise ParseError("document nested too deeply", source=source) from None
+
+
+#: The SPDX 2.3 JSON fields that hold a list of objects, and the fields that hold one object.
+_LISTS_OF_OBJECTS = (
+    "packages",
+    "files",
+    "snippets",
+    "relationships",
+    "annotations",
+    "hasExtractedLicensingInfos",
+    "externalDocumentRefs",
+)
+_OBJECTS = ("creationInfo",)
+
+
+def _check_shape(data: dict[str, Any], source: str) -> None:
+    """Refuse, with the place, the wrongly typed values spdx-tools' parser would trip over (a string
+    where a package object goes): its parser assumes the schema's types."""
+    for key in _LISTS_OF_OBJECTS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise ParseError(f"expected a list, got {type(value).__name__}", source=source, location=key)
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise ParseError(
+                    f"expected an object, got {type(item).__name__}", source=source, location=f"{key}/{i}"
+                )
+    for key in _OBJECTS:
+        if key in data and not isinstance(data[key], dict):
+            raise ParseError(
+                f"expected an object, got {type(data[key]).__name__}", source=source, location=key
+            )
 
 
 def _is_ours(annotation: Any) -> bool:

@@ -244,20 +244,23 @@ class Catalog:
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, directory: Path | str | None = None) -> Catalog:
-        """Read and validate every ``licenses/*.yaml`` (and ``aliases.yaml``) under ``directory``."""
-        import jsonschema
-
+    def load(cls, directory: Path | str | None = None, *, validate: bool | None = None) -> Catalog:
+        """Read every ``licenses/*.yaml`` (and ``aliases.yaml``) under ``directory``, each validated
+        against the schema. ``validate`` defaults to True for a directory of your own and False for the
+        shipped data, which the test suite validates (``tests/test_license_data.py``): validating it
+        again in every process cost most of a command's start-up (jsonschema, about 0.6 s)."""
         root = Path(directory) if directory is not None else license_data_path()
-        schema_path = root / "schema.json"
-        if not schema_path.is_file():
-            schema_path = license_data_path() / "schema.json"
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-        validator = jsonschema.Draft202012Validator(schema)
+        if validate is None:
+            validate = directory is not None
+        validator = _validator(root) if validate else None
         records = []
         for path in sorted((root / "licenses").glob("*.yaml")):
             data = _read_yaml(path)
-            errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.path)))
+            errors = (
+                sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.path)))
+                if validator is not None
+                else ()
+            )
             if errors:
                 error = errors[0]
                 field = "/".join(str(p) for p in error.absolute_path) or "(top level)"
@@ -444,6 +447,18 @@ class Catalog:
 
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _validator(root: Path) -> Any:
+    """The JSON Schema validator for the license files under ``root`` (its ``schema.json``, else the
+    shipped one)."""
+    import jsonschema  # only when validating: importing it costs a command's start-up
+
+    schema_path = root / "schema.json"
+    if not schema_path.is_file():
+        schema_path = license_data_path() / "schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
 
 
 def _read_yaml(path: Path) -> Any:

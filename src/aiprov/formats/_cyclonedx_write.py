@@ -8,13 +8,13 @@ library has them.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiprov.formats import _cyclonedx_common as c
 from aiprov.formats._cyclonedx_licenses import licenses
+from aiprov.formats._jsontext import canonical_json
 from aiprov.graph import AIBOM, Artifact, Relation, thaw
 from aiprov.licenses import default_catalog, normalize_license
 
@@ -39,7 +39,7 @@ def _generic(key: str, value: Any, props: list[dict[str, str]]) -> None:
     if isinstance(value, str):
         props.append({"name": c.P_PROP + key, "value": value})
     else:
-        props.append({"name": c.P_JSON + key, "value": json.dumps(value, sort_keys=True, ensure_ascii=False)})
+        props.append({"name": c.P_JSON + key, "value": canonical_json(value)})
 
 
 def _str_list(value: Any) -> list[str] | None:
@@ -177,7 +177,7 @@ class _Writer:
             props.append({"name": c.P_RELATION_PREFIX + rel.kind, "value": rel.target})
             if rel.properties:
                 value = {"kind": rel.kind, "target": rel.target, "properties": thaw(rel.properties)}
-                props.append({"name": c.P_RELATION_PROPS, "value": json.dumps(value, sort_keys=True)})
+                props.append({"name": c.P_RELATION_PROPS, "value": canonical_json(value)})
             target = self.bom[rel.target]
             if ctype == _ML and rel.kind in ("trained_on", "evaluated_on"):
                 params.setdefault("datasets", []).append({"ref": rel.target})
@@ -266,10 +266,7 @@ def _serial(bom: AIBOM) -> str:
 
 
 def _embedded(name: str, items: Iterable[Mapping[str, Any]] | None) -> list[dict[str, str]]:
-    return [
-        {"name": name, "value": json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)}
-        for item in items or ()
-    ]
+    return [{"name": name, "value": canonical_json(item)} for item in items or ()]
 
 
 def build_document(
@@ -320,11 +317,9 @@ def build_document(
         doc["dependencies"] = dependencies
     root_props: list[dict[str, str]] = list(kept.pop("properties", None) or [])
     if "manifest" in bom.metadata:
-        root_props.append(
-            {"name": c.P_MANIFEST, "value": json.dumps(bom.metadata["manifest"], sort_keys=True)}
-        )
+        root_props.append({"name": c.P_MANIFEST, "value": canonical_json(bom.metadata["manifest"])})
     if "policy" in bom.metadata:
-        root_props.append({"name": c.P_POLICY, "value": json.dumps(bom.metadata["policy"], sort_keys=True)})
+        root_props.append({"name": c.P_POLICY, "value": canonical_json(bom.metadata["policy"])})
     root_props += _embedded(c.P_FINDING, findings)
     root_props += _embedded(c.P_OBLIGATION, obligations)
     for key, value in kept.items():

@@ -30,11 +30,13 @@ from aiprov.formats._spdx2_map import (
     spdx_ref,
 )
 from aiprov.formats._spdx_common import (
+    apply_document_extras,
     apply_extras,
     artifact_extras,
     bom_digest,
     created,
     decode_extras,
+    document_extras,
     encode_extras,
     license_refs,
     spdx_expression,
@@ -46,6 +48,7 @@ __all__ = ["MAX_DOCUMENT_CHARS", "dumps_json", "dumps_tv", "loads"]
 MAX_DOCUMENT_CHARS = 256 * 1024 * 1024
 _VERSIONS = ("SPDX-2.2", "SPDX-2.3")
 _TOOL = "aiprov"
+_DOCUMENT = "SPDXRef-DOCUMENT"
 
 
 def _module(name: str) -> Any:
@@ -144,6 +147,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         else:
             kept_annotations.append(ann)
     bom = AIBOM()
+    doc_extras = extras.pop(_DOCUMENT, None)
     ids: dict[str, str] = {}
 
     def place(spdx_id: str, artifact: Artifact, element: str, elements: str) -> None:
@@ -229,6 +233,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             for e in doc.extracted_licensing_info
         ],
     }
+    if doc_extras:
+        apply_document_extras(bom, doc_extras, source, f"annotation of {_DOCUMENT}")
     try:
         bom.validate()
     except GraphError as exc:
@@ -369,6 +375,17 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                     encode_extras(extras[ref]),
                 )
             )
+    doc_extras = document_extras(bom)  # a manifest's metadata and inline policy
+    if doc_extras:
+        annotations.append(
+            Annotation(
+                _DOCUMENT,
+                AnnotationType.OTHER,
+                Actor(ActorType.TOOL, _TOOL),
+                created_at,
+                encode_extras(doc_extras),
+            )
+        )
     relationships = [
         Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, refs[a.id])
         for a in sorted(bom, key=lambda a: refs[a.id])
@@ -415,7 +432,10 @@ def _serialize(doc: Any, fmt: str) -> str:
         # spdx-tools' package converter scans all annotations for every package (quadratic: 5,000
         # annotated packages took 30 s), so the package annotations are added here, in its format
         annotations: dict[str, list[dict[str, str]]] = {}
+        package_ids = {p.spdx_id for p in doc.packages}
         for ann in doc.annotations:
+            if ann.spdx_id not in package_ids:
+                continue  # the document's own: spdx-tools writes it
             annotations.setdefault(ann.spdx_id, []).append(
                 {
                     "annotationDate": ann.annotation_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -425,7 +445,7 @@ def _serialize(doc: Any, fmt: str) -> str:
                 }
             )
         bare = copy.copy(doc)
-        bare.annotations = []
+        bare.annotations = [ann for ann in doc.annotations if ann.spdx_id not in package_ids]
         writer = _module("spdx_tools.spdx.writer.json.json_writer")
         writer.write_document_to_stream(bare, stream, validate=False)
         data = json.loads(stream.getvalue())

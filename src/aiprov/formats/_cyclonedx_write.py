@@ -165,7 +165,13 @@ class _Writer:
                 params[key] = [{"format": f} for f in formats]
             elif ctype == _ML and key == "limitations" and isinstance(value, str):
                 card.setdefault("considerations", {})["technicalLimitations"] = [value]
-            elif ctype == "data" and key == "dataset_type" and value in _DATA_TYPES and value != "dataset":
+            elif (
+                ctype == "data"
+                and key == "dataset_type"
+                and isinstance(value, str)
+                and value in _DATA_TYPES
+                and value != "dataset"
+            ):
                 data["type"] = value
             elif ctype == "data" and key == "sensitive_personal_information" and isinstance(value, str):
                 data["sensitiveData"] = [value]

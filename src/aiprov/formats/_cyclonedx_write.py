@@ -86,6 +86,28 @@ class _Writer:
     def __init__(self, bom: AIBOM, spec: str) -> None:
         self.bom = bom
         self.spec = spec
+        #: service id -> the service it is nested in: the one service that contains it
+        self.nested_in: dict[str, str] = {}
+        #: (parent, child) pairs the nesting alone says: no property, no dependency entry
+        self.said_by_nesting: set[tuple[str, str]] = set()
+        for art in bom:
+            if art.kind != "service":
+                continue
+            parents = [
+                r.source for r in bom.incoming(art.id, ("contains",)) if bom[r.source].kind == "service"
+            ]
+            if len(parents) == 1:
+                self.nested_in[art.id] = parents[0]
+                if len([r for r in bom.outgoing(parents[0]) if r.target == art.id]) == 1:
+                    self.said_by_nesting.add((parents[0], art.id))
+
+    def targets(self, art: Artifact) -> list[str]:
+        """What the ``dependencies`` entry of ``art`` lists."""
+        return list(
+            dict.fromkeys(
+                r.target for r in self.bom.outgoing(art.id) if (art.id, r.target) not in self.said_by_nesting
+            )
+        )
 
     def component(self, art: Artifact) -> dict[str, Any]:
         raw = {k[len(c.RAW) :]: v for k, v in thaw(art.properties).items() if k.startswith(c.RAW)}
@@ -180,7 +202,8 @@ class _Writer:
         rels = self.bom.outgoing(art.id)
         ancestors = []
         for rel in rels:
-            props.append({"name": c.P_RELATION_PREFIX + rel.kind, "value": rel.target})
+            if (art.id, rel.target) not in self.said_by_nesting:
+                props.append({"name": c.P_RELATION_PREFIX + rel.kind, "value": rel.target})
             if rel.properties:
                 value = {"kind": rel.kind, "target": rel.target, "properties": thaw(rel.properties)}
                 props.append({"name": c.P_RELATION_PROPS, "value": canonical_json(value)})
@@ -298,9 +321,10 @@ def build_document(
         metadata = dict(metadata)
     components, services = [], []
     subject = None
+    service_docs: dict[str, dict[str, Any]] = {}
     for art in bom:
         if art.kind == "service":
-            services.append(writer.service(art))
+            service_docs[art.id] = writer.service(art)
             continue
         comp = writer.component(art)
         if art.properties.get(c.RAW + "subject") is not None:
@@ -308,17 +332,37 @@ def build_document(
             subject = comp
         else:
             components.append(comp)
+    for art_id, svc in service_docs.items():  # nested services in the one service containing them
+        parent = writer.nested_in.get(art_id)
+        if parent is None:
+            services.append(svc)
+        else:
+            service_docs[parent].setdefault("services", []).append(svc)
     if subject is not None:
         metadata["component"] = subject
     doc["metadata"] = metadata
     doc["components"] = components
     if services:
         doc["services"] = services
+    # kept from a document read: entries that said "depends on nothing", written back for artifacts
+    # that still have none; nested services an entry listed too, listed again
+    empty: dict[Any, dict[str, Any]] = {}
+    listed: dict[Any, list[Any]] = {}
+    for d in kept.pop("dependencies", None) or ():
+        if isinstance(d, dict) and d.get("dependsOn"):
+            listed.setdefault(d.get("ref"), []).extend(d["dependsOn"])
+        elif isinstance(d, dict) and "ref" in d:
+            empty[d["ref"]] = d
     dependencies = []
     for art in bom:
-        targets = list(dict.fromkeys(r.target for r in bom.outgoing(art.id)))
+        targets = writer.targets(art)
+        again = [t for t in listed.get(art.id, ()) if (art.id, t) in writer.said_by_nesting]
+        targets = list(dict.fromkeys([*again, *targets]))
         if targets:
             dependencies.append({"ref": art.id, "dependsOn": targets})
+        elif art.id in empty:
+            dependencies.append(empty[art.id])
+    dependencies += [d for ref, d in empty.items() if ref not in bom]
     if dependencies:
         doc["dependencies"] = dependencies
     root_props: list[dict[str, str]] = list(kept.pop("properties", None) or [])

@@ -105,7 +105,7 @@ class _Writer:
         """What the ``dependencies`` entry of ``art`` lists."""
         return list(
             dict.fromkeys(
-                r.target for r in self.bom.outgoing(art.id) if (art.id, r.target) not in self.said_by_nesting
+                r.target for r in _outgoing(self.bom, art.id) if (art.id, r.target) not in self.said_by_nesting
             )
         )
 
@@ -163,7 +163,7 @@ class _Writer:
         card: dict[str, Any] = {}
         params: dict[str, Any] = {}
         data: dict[str, Any] = {}
-        for key, value in art.properties.items():
+        for key, value in sorted(art.properties.items()):
             if key.startswith(c.RAW):
                 continue
             value = thaw(value)
@@ -199,7 +199,7 @@ class _Writer:
                 data["sensitiveData"] = [value]
             else:
                 _generic(key, value, props)
-        rels = self.bom.outgoing(art.id)
+        rels = _outgoing(self.bom, art.id)
         ancestors = []
         for rel in rels:
             if (art.id, rel.target) not in self.said_by_nesting:
@@ -285,11 +285,16 @@ class _Writer:
         return svc
 
 
+def _outgoing(bom: AIBOM, art_id: str) -> list[Relation]:
+    """The relations of an artifact in a fixed order (kind, target), not the order they were added."""
+    return sorted(bom.outgoing(art_id), key=lambda r: (r.kind, r.target))
+
+
 def _serial(bom: AIBOM) -> str:
     digest = hashlib.sha256()
-    for art in bom:
-        digest.update(art.id.encode("utf-8", "surrogatepass") + b"\0")
-    for rel in bom.relations:
+    for art_id in sorted(a.id for a in bom):
+        digest.update(art_id.encode("utf-8", "surrogatepass") + b"\0")
+    for rel in sorted(bom.relations, key=lambda r: (r.source, r.kind, r.target)):
         digest.update(f"{rel.source}\0{rel.kind}\0{rel.target}\0".encode("utf-8", "surrogatepass"))
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'aiprov:' + digest.hexdigest())}"
 
@@ -322,7 +327,8 @@ def build_document(
     components, services = [], []
     subject = None
     service_docs: dict[str, dict[str, Any]] = {}
-    for art in bom:
+    ordered = sorted(bom, key=lambda a: a.id)  # the same graph gives the same bytes, whatever its order
+    for art in ordered:
         if art.kind == "service":
             service_docs[art.id] = writer.service(art)
             continue
@@ -354,7 +360,7 @@ def build_document(
         elif isinstance(d, dict) and "ref" in d:
             empty[d["ref"]] = d
     dependencies = []
-    for art in bom:
+    for art in ordered:
         targets = writer.targets(art)
         again = [t for t in listed.get(art.id, ()) if (art.id, t) in writer.said_by_nesting]
         targets = list(dict.fromkeys([*again, *targets]))

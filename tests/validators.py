@@ -59,7 +59,9 @@ def spdx3_errors(text: str) -> list[str]:
         defs = _spdx3_validator("AnyClass").schema["$defs"]
         for item in doc.get("@graph", []):
             definition = item.get("type") if item.get("type") in defs else "AnyClass"
-            errors += [f"{item.get('spdxId')}: {e.message}" for e in _spdx3_validator(definition).iter_errors(item)]
+            errors += [
+                f"{item.get('spdxId')}: {e.message}" for e in _spdx3_validator(definition).iter_errors(item)
+            ]
     return errors
 
 
@@ -94,7 +96,9 @@ def cyclonedx_errors(text: str, spec: str, xml: bool) -> list[str]:
 def _manifest_validator() -> Any:
     import jsonschema
 
-    schema = json.loads((ROOT / "src/aiprov/schemas/aibom-manifest-1.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        (ROOT / "src/aiprov/schemas/aibom-manifest-1.schema.json").read_text(encoding="utf-8")
+    )
     return jsonschema.Draft202012Validator(schema)
 
 

@@ -105,7 +105,9 @@ class _Writer:
         """What the ``dependencies`` entry of ``art`` lists."""
         return list(
             dict.fromkeys(
-                r.target for r in _outgoing(self.bom, art.id) if (art.id, r.target) not in self.said_by_nesting
+                r.target
+                for r in _outgoing(self.bom, art.id)
+                if (art.id, r.target) not in self.said_by_nesting
             )
         )
 

@@ -15,6 +15,7 @@ import importlib
 import io
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from aiprov.exceptions import GraphError, ParseError
@@ -214,7 +215,29 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         except GraphError as exc:
             raise ParseError(exc.message, source=source, location=f"relationship {a} {rtype} {b}") from None
     info = doc.creation_info
+    not_kept = [f"SPDX 2 snippet {sn.spdx_id}" for sn in doc.snippets]
+    if not_kept:
+        bom.metadata["not_kept"] = not_kept
     bom.metadata["spdx2"] = {
+        "license_list_version": str(info.license_list_version) if info.license_list_version else None,
+        "external_document_refs": [
+            {
+                "id": ref.document_ref_id,
+                "uri": ref.document_uri,
+                "checksum": [ref.checksum.algorithm.name, ref.checksum.value],
+            }
+            for ref in info.external_document_refs
+        ],
+        "annotations": [
+            {
+                "spdx_id": ann.spdx_id,
+                "type": ann.annotation_type.name,
+                "annotator": ann.annotator.to_serialized_string(),
+                "date": ann.annotation_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "comment": ann.annotation_comment,
+            }
+            for ann in kept_annotations
+        ],
         "name": info.name,
         "namespace": info.document_namespace,
         "created": info.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -243,6 +266,20 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
 
 
 # -- writing -------------------------------------------------------------------------------
+def _actor(text: str) -> Any:
+    """An SPDX 2 actor from its written form (``Person: Jane Doe (jane@example.org)``)."""
+    model = _module("spdx_tools.spdx.model")
+    parsing_error: type[Exception] = _module("spdx_tools.spdx.parser.error").SPDXParsingError
+    try:
+        return _module("spdx_tools.spdx.parser.actor_parser").ActorParser.parse_actor(text)
+    except (parsing_error, ValueError):  # not in spdx-tools' form: read it as before
+        kind, _, name = text.partition(":")
+        actor_type = {"Tool": model.ActorType.TOOL, "Person": model.ActorType.PERSON}.get(
+            kind.strip(), model.ActorType.ORGANIZATION
+        )
+        return model.Actor(actor_type, name.strip() or _TOOL)
+
+
 def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, str]]:
     spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
     model = _module("spdx_tools.spdx.model")
@@ -266,13 +303,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
 
     meta = bom.metadata.get("spdx2") or {}
     created_at = created(bom, "spdx2")
-    creators = []
-    for text in meta.get("creators") or [f"Tool: {_TOOL}"]:
-        kind, _, name = str(text).partition(":")
-        actor_type = {"Tool": ActorType.TOOL, "Person": ActorType.PERSON}.get(
-            kind.strip(), ActorType.ORGANIZATION
-        )
-        creators.append(Actor(actor_type, name.strip() or _TOOL))
+    creators = [_actor(str(text)) for text in meta.get("creators") or [f"Tool: {_TOOL}"]]
     info = CreationInfo(
         spdx_version="SPDX-2.3",
         spdx_id="SPDXRef-DOCUMENT",
@@ -282,6 +313,15 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
         created=created_at,
         document_comment=meta.get("comment"),
         creator_comment=meta.get("creator_comment"),
+        license_list_version=model.Version.from_string(meta["license_list_version"])
+        if isinstance(meta.get("license_list_version"), str)
+        else None,
+        external_document_refs=[
+            model.ExternalDocumentRef(
+                r["id"], r["uri"], Checksum(ChecksumAlgorithm[r["checksum"][0]], r["checksum"][1])
+            )
+            for r in meta.get("external_document_refs") or ()
+        ],
     )
     taken: set[str] = set()
     refs = {a.id: spdx_ref(a.id, taken) for a in sorted(bom, key=lambda a: a.id)}
@@ -373,6 +413,17 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                     Actor(ActorType.TOOL, _TOOL),
                     created_at,
                     encode_extras(extras[ref]),
+                )
+            )
+    for kept in meta.get("annotations") or ():  # other tools' annotations of what is written again
+        if kept["spdx_id"] in {*refs.values(), _DOCUMENT}:
+            annotations.append(
+                Annotation(
+                    kept["spdx_id"],
+                    AnnotationType[kept["type"]],
+                    _actor(kept["annotator"]),
+                    datetime.strptime(kept["date"], "%Y-%m-%dT%H:%M:%SZ"),
+                    kept["comment"],
                 )
             )
     doc_extras = document_extras(bom)  # a manifest's metadata and inline policy

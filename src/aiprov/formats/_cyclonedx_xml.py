@@ -483,8 +483,8 @@ def doc_to_xml(doc: dict[str, Any]) -> str:
     for key, value in _ordered(body, "bom"):
         _element(root, key, value, "bom")
     ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    bad = _NOT_XML.search(body)
+    xml = ET.tostring(root, encoding="unicode")
+    bad = _NOT_XML.search(xml)
     if bad is not None:
         raise InputError(
             f"cannot write CycloneDX XML: {_where(doc, bad.group()) or 'a value'} holds the character "
@@ -493,8 +493,8 @@ def doc_to_xml(doc: dict[str, Any]) -> str:
         )
     # A carriage return in text would be read back as a line feed (XML normalizes line ends): a
     # character reference keeps it. ElementTree already writes one for those in attributes.
-    body = body.replace("\r", "&#13;")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    xml = xml.replace("\r", "&#13;")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
 
 
 def _where(value: Any, char: str, path: str = "") -> str:

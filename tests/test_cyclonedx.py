@@ -144,9 +144,9 @@ def test_models_and_datasets_carry_model_card_and_data() -> None:
     assert params["modelArchitecture"] == "LlamaForCausalLM"
     assert params["inputs"] == [{"format": "text"}]
     assert base["modelCard"]["considerations"]["technicalLimitations"] == ["hallucinates"]
-    assert comps["tuned"]["modelCard"]["modelParameters"]["datasets"] == [
-        {"ref": "ds"},
+    assert comps["tuned"]["modelCard"]["modelParameters"]["datasets"] == [  # by relation kind, then ref
         {"ref": "ev"},
+        {"ref": "ds"},
         {"ref": "syn"},
     ]
     assert comps["ds"]["type"] == "data" and comps["ds"]["data"][0]["type"] == "dataset"

@@ -233,10 +233,6 @@ def test_a_derivation_cycle_is_still_refused() -> None:
         bom.validate()
 
 
-@pytest.mark.xfail(
-    reason="the CycloneDX writer compares dataset_type as a string (harden-write's side of issue 16)",
-    strict=False,
-)
 def test_spdx3_dataset_type_list_converts_to_cyclonedx() -> None:
     """SPDX 3.0.1 `dataset_datasetType` is a list: converting it to CycloneDX does not crash."""
     bom = aiprov.load(DATA / "spdx3" / "ai-finetune.json")

@@ -44,6 +44,8 @@ def _run(args: argparse.Namespace) -> int:
     default = "1.7" if bom.metadata.get("cyclonedx_spec_version") == "1.7" else "1.6"
     options = {"spec_version": args.spec_version or default} if args.to in _CYCLONEDX else {}
     text = dumps(bom, args.to, **options)
+    for what in bom.metadata.get("not_kept") or ():  # what the reader could not carry over
+        print(f"aiprov: warning: {args.input}: {what} is not kept in the output", file=sys.stderr)
     if args.output in (None, "-"):
         sys.stdout.write(text)
         sys.stdout.flush()

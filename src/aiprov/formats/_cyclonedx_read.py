@@ -405,15 +405,27 @@ class _Reader:
             self.component(comp, f"components[{i}]")
         for i, svc in enumerate(s.list_(doc.get("services"), "services")):
             self.component(svc, f"services[{i}]", service=True)
+        # kept for writing back: entries that say "depends on nothing" (not "unknown"), and the
+        # nested services (or components) an entry lists too, which the nesting alone would say
+        empty: list[dict[str, Any]] = []
+        nested = {(ln.source, ln.target) for ln in s.links if ln.kind == "contains" and not ln.explicit}
         for i, dep in enumerate(s.list_(doc.get("dependencies"), "dependencies")):
             dep = s.dict_(dep, f"dependencies[{i}]")
             ref = s.str_(dep.get("ref"), f"dependencies[{i}].ref", required=True)
-            for j, target in enumerate(s.list_(dep.get("dependsOn"), f"dependencies[{i}].dependsOn")):
+            targets = s.list_(dep.get("dependsOn"), f"dependencies[{i}].dependsOn")
+            if not targets:
+                empty.append(dep)
+            repeated = [t for t in targets if (ref, t) in nested]
+            if repeated:
+                empty.append({"ref": ref, "dependsOn": repeated})
+            for j, target in enumerate(targets):
                 where = f"dependencies[{i}].dependsOn[{j}]"
                 s.links.append(_Link(str(ref), None, target=s.str_(target, where, required=True), path=where))
                 s.links[-1].kind = "depends_on"
         bom = AIBOM(s.artifacts.values())
         self.relate(bom)
+        if empty:
+            kept["dependencies"] = empty
         bom.metadata["cyclonedx"] = kept
         bom.metadata["cyclonedx_spec_version"] = spec
         bom.metadata.update(bom_meta)

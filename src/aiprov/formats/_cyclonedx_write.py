@@ -8,13 +8,13 @@ library has them.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiprov.formats import _cyclonedx_common as c
 from aiprov.formats._cyclonedx_licenses import licenses
+from aiprov.formats._jsontext import canonical_json
 from aiprov.graph import AIBOM, Artifact, Relation, thaw
 from aiprov.licenses import default_catalog, normalize_license
 
@@ -39,7 +39,7 @@ def _generic(key: str, value: Any, props: list[dict[str, str]]) -> None:
     if isinstance(value, str):
         props.append({"name": c.P_PROP + key, "value": value})
     else:
-        props.append({"name": c.P_JSON + key, "value": json.dumps(value, sort_keys=True, ensure_ascii=False)})
+        props.append({"name": c.P_JSON + key, "value": canonical_json(value)})
 
 
 def _str_list(value: Any) -> list[str] | None:
@@ -86,6 +86,30 @@ class _Writer:
     def __init__(self, bom: AIBOM, spec: str) -> None:
         self.bom = bom
         self.spec = spec
+        #: service id -> the service it is nested in: the one service that contains it
+        self.nested_in: dict[str, str] = {}
+        #: (parent, child) pairs the nesting alone says: no property, no dependency entry
+        self.said_by_nesting: set[tuple[str, str]] = set()
+        for art in bom:
+            if art.kind != "service":
+                continue
+            parents = [
+                r.source for r in bom.incoming(art.id, ("contains",)) if bom[r.source].kind == "service"
+            ]
+            if len(parents) == 1:
+                self.nested_in[art.id] = parents[0]
+                if len([r for r in bom.outgoing(parents[0]) if r.target == art.id]) == 1:
+                    self.said_by_nesting.add((parents[0], art.id))
+
+    def targets(self, art: Artifact) -> list[str]:
+        """What the ``dependencies`` entry of ``art`` lists."""
+        return list(
+            dict.fromkeys(
+                r.target
+                for r in _outgoing(self.bom, art.id)
+                if (art.id, r.target) not in self.said_by_nesting
+            )
+        )
 
     def component(self, art: Artifact) -> dict[str, Any]:
         raw = {k[len(c.RAW) :]: v for k, v in thaw(art.properties).items() if k.startswith(c.RAW)}
@@ -141,7 +165,7 @@ class _Writer:
         card: dict[str, Any] = {}
         params: dict[str, Any] = {}
         data: dict[str, Any] = {}
-        for key, value in art.properties.items():
+        for key, value in sorted(art.properties.items()):
             if key.startswith(c.RAW):
                 continue
             value = thaw(value)
@@ -165,19 +189,26 @@ class _Writer:
                 params[key] = [{"format": f} for f in formats]
             elif ctype == _ML and key == "limitations" and isinstance(value, str):
                 card.setdefault("considerations", {})["technicalLimitations"] = [value]
-            elif ctype == "data" and key == "dataset_type" and value in _DATA_TYPES and value != "dataset":
+            elif (
+                ctype == "data"
+                and key == "dataset_type"
+                and isinstance(value, str)
+                and value in _DATA_TYPES
+                and value != "dataset"
+            ):
                 data["type"] = value
             elif ctype == "data" and key == "sensitive_personal_information" and isinstance(value, str):
                 data["sensitiveData"] = [value]
             else:
                 _generic(key, value, props)
-        rels = self.bom.outgoing(art.id)
+        rels = _outgoing(self.bom, art.id)
         ancestors = []
         for rel in rels:
-            props.append({"name": c.P_RELATION_PREFIX + rel.kind, "value": rel.target})
+            if (art.id, rel.target) not in self.said_by_nesting:
+                props.append({"name": c.P_RELATION_PREFIX + rel.kind, "value": rel.target})
             if rel.properties:
                 value = {"kind": rel.kind, "target": rel.target, "properties": thaw(rel.properties)}
-                props.append({"name": c.P_RELATION_PROPS, "value": json.dumps(value, sort_keys=True)})
+                props.append({"name": c.P_RELATION_PROPS, "value": canonical_json(value)})
             target = self.bom[rel.target]
             if ctype == _ML and rel.kind in ("trained_on", "evaluated_on"):
                 params.setdefault("datasets", []).append({"ref": rel.target})
@@ -256,20 +287,22 @@ class _Writer:
         return svc
 
 
+def _outgoing(bom: AIBOM, art_id: str) -> list[Relation]:
+    """The relations of an artifact in a fixed order (kind, target), not the order they were added."""
+    return sorted(bom.outgoing(art_id), key=lambda r: (r.kind, r.target))
+
+
 def _serial(bom: AIBOM) -> str:
     digest = hashlib.sha256()
-    for art in bom:
-        digest.update(art.id.encode("utf-8", "surrogatepass") + b"\0")
-    for rel in bom.relations:
+    for art_id in sorted(a.id for a in bom):
+        digest.update(art_id.encode("utf-8", "surrogatepass") + b"\0")
+    for rel in sorted(bom.relations, key=lambda r: (r.source, r.kind, r.target)):
         digest.update(f"{rel.source}\0{rel.kind}\0{rel.target}\0".encode("utf-8", "surrogatepass"))
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'aiprov:' + digest.hexdigest())}"
 
 
 def _embedded(name: str, items: Iterable[Mapping[str, Any]] | None) -> list[dict[str, str]]:
-    return [
-        {"name": name, "value": json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)}
-        for item in items or ()
-    ]
+    return [{"name": name, "value": canonical_json(item)} for item in items or ()]
 
 
 def build_document(
@@ -295,9 +328,11 @@ def build_document(
         metadata = dict(metadata)
     components, services = [], []
     subject = None
-    for art in bom:
+    service_docs: dict[str, dict[str, Any]] = {}
+    ordered = sorted(bom, key=lambda a: a.id)  # the same graph gives the same bytes, whatever its order
+    for art in ordered:
         if art.kind == "service":
-            services.append(writer.service(art))
+            service_docs[art.id] = writer.service(art)
             continue
         comp = writer.component(art)
         if art.properties.get(c.RAW + "subject") is not None:
@@ -305,26 +340,44 @@ def build_document(
             subject = comp
         else:
             components.append(comp)
+    for art_id, svc in service_docs.items():  # nested services in the one service containing them
+        parent = writer.nested_in.get(art_id)
+        if parent is None:
+            services.append(svc)
+        else:
+            service_docs[parent].setdefault("services", []).append(svc)
     if subject is not None:
         metadata["component"] = subject
     doc["metadata"] = metadata
     doc["components"] = components
     if services:
         doc["services"] = services
+    # kept from a document read: entries that said "depends on nothing", written back for artifacts
+    # that still have none; nested services an entry listed too, listed again
+    empty: dict[Any, dict[str, Any]] = {}
+    listed: dict[Any, list[Any]] = {}
+    for d in kept.pop("dependencies", None) or ():
+        if isinstance(d, dict) and d.get("dependsOn"):
+            listed.setdefault(d.get("ref"), []).extend(d["dependsOn"])
+        elif isinstance(d, dict) and "ref" in d:
+            empty[d["ref"]] = d
     dependencies = []
-    for art in bom:
-        targets = list(dict.fromkeys(r.target for r in bom.outgoing(art.id)))
+    for art in ordered:
+        targets = writer.targets(art)
+        again = [t for t in listed.get(art.id, ()) if (art.id, t) in writer.said_by_nesting]
+        targets = list(dict.fromkeys([*again, *targets]))
         if targets:
             dependencies.append({"ref": art.id, "dependsOn": targets})
+        elif art.id in empty:
+            dependencies.append(empty[art.id])
+    dependencies += [d for ref, d in empty.items() if ref not in bom]
     if dependencies:
         doc["dependencies"] = dependencies
     root_props: list[dict[str, str]] = list(kept.pop("properties", None) or [])
     if "manifest" in bom.metadata:
-        root_props.append(
-            {"name": c.P_MANIFEST, "value": json.dumps(bom.metadata["manifest"], sort_keys=True)}
-        )
+        root_props.append({"name": c.P_MANIFEST, "value": canonical_json(bom.metadata["manifest"])})
     if "policy" in bom.metadata:
-        root_props.append({"name": c.P_POLICY, "value": json.dumps(bom.metadata["policy"], sort_keys=True)})
+        root_props.append({"name": c.P_POLICY, "value": canonical_json(bom.metadata["policy"])})
     root_props += _embedded(c.P_FINDING, findings)
     root_props += _embedded(c.P_OBLIGATION, obligations)
     for key, value in kept.items():

@@ -15,12 +15,14 @@ from typing import Any
 import defusedxml
 import defusedxml.ElementTree as DET
 
-from aiprov.exceptions import ParseError
+from aiprov.exceptions import InputError, ParseError
 
 __all__ = ["doc_to_xml", "xml_to_doc"]
 
 _NS = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(\d+\.\d+)\}bom$")
 _NS_URI = "http://cyclonedx.org/schema/bom/"
+#: Characters XML 1.0 cannot hold, not even as a character reference (its ``Char`` production).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: wrapper element -> name of its items (None: items keep their own names)
 _WRAPPERS: dict[str, str | None] = {
@@ -59,12 +61,11 @@ _WRAPPERS: dict[str, str | None] = {
     "collection": "graphic",
     "affects": "target",
     "energyConsumptions": "energyConsumption",
-    "energyProviders": "energyProvider",
     "subjects": "subject",
     "assemblies": "assembly",
 }
 #: arrays whose items repeat directly, without a wrapper
-_REPEATED = frozenset({"sensitiveData", "omniborId", "swhid", "data"})
+_REPEATED = frozenset({"sensitiveData", "omniborId", "swhid", "data", "energyProviders"})
 _PARTIES = frozenset({"custodian", "steward", "owner"})  # their XML `individual` is JSON `contact`
 #: arrays of bom-refs, written in XML as <item ref="..."/>
 _REF_ITEMS = {"subjects": "subject", "assemblies": "assembly", "dependencies": "dependency"}
@@ -79,7 +80,11 @@ _ATTRS: dict[str, tuple[str, ...]] = {
     "license": ("bom-ref", "acknowledgement"),
     "expression": ("bom-ref", "acknowledgement"),
     "text": ("contentType", "encoding"),
+    "image": ("contentType", "encoding"),
+    "attachment": ("contentType", "encoding"),
 }
+#: elements of the XSD's attachedTextType: attributes and the content as text
+_ATTACHED = frozenset({"text", "image", "attachment"})
 _ORDER: dict[str, tuple[str, ...]] = {
     "bom": (
         "metadata",
@@ -248,7 +253,9 @@ class _FromXml:
         elif name == "property" and not kids:
             out["value"] = el.text or ""
         for child_name, child in kids:
-            if name in _PARTIES and child_name == "individual":
+            if name == "service" and child_name == "data":
+                out["data"] = self.service_data(child)
+            elif name in _PARTIES and child_name == "individual":
                 out["contact"] = self.value("contact", child, name)
             elif child_name in _REPEATED or (child_name in ("url", "contact") and name in _ORG):
                 out.setdefault(child_name, []).append(self.value(child_name, child, name))
@@ -259,6 +266,26 @@ class _FromXml:
                     raise _Repeated(f"<{child_name}> given twice in <{name}> (it takes one value)")
                 out[child_name] = self.value(child_name, child, name)
         return out
+
+    def service_data(self, el: ET.Element) -> list[Any]:
+        """A service's ``<data>``: ``<classification flow="…">`` items (the 1.4 form) or ``<dataflow>``
+        items (1.5+), as the JSON form's ``[{flow, classification, …}]``."""
+        items: list[Any] = []
+        for child_name, child in self.children(el):
+            if child_name == "classification":
+                items.append({"flow": child.get("flow", ""), "classification": child.text or ""})
+            elif child_name == "dataflow":
+                item: dict[str, Any] = dict(child.attrib)
+                for part_name, part in self.children(child):
+                    if part_name == "classification":
+                        item["flow"] = part.get("flow", "")
+                        item["classification"] = part.text or ""
+                    elif part_name in ("source", "destination"):
+                        item[part_name] = [u.text or "" for n, u in self.children(part) if n == "url"]
+                    else:
+                        item[part_name] = self.value(part_name, part, "dataflow")
+                items.append(item)
+        return items
 
     def wrapper(self, name: str, kids: list[tuple[str, ET.Element]], parent: str) -> list[Any]:
         items: list[Any] = []
@@ -312,7 +339,9 @@ def xml_to_doc(text: str, source: str) -> dict[str, Any]:
         if len(version) > 4300:  # Python converts no longer integer (and none that long is a version)
             raise ParseError("a number of more than 4,300 digits", source=source, location="bom/@version")
         doc["version"] = int(version)
-    return {"bomFormat": "CycloneDX", "specVersion": match.group(1), **doc}
+    from aiprov.formats._cyclonedx_types import typed
+
+    return typed({"bomFormat": "CycloneDX", "specVersion": match.group(1), **doc}, match.group(1))
 
 
 # -- JSON form -> XML ----------------------------------------------------------------------
@@ -352,7 +381,36 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _service_data(parent: ET.Element, items: list[Any]) -> None:
+    """A service's data flows: ``<classification flow="…">`` items when they say no more than
+    flow and classification, else ``<dataflow name description>`` items (the XSD allows one form)."""
+    data = ET.SubElement(parent, "data")
+    dicts = [i for i in items if isinstance(i, dict)]
+    if all(set(i) <= {"flow", "classification"} for i in dicts):
+        for item in dicts:
+            el = ET.SubElement(data, "classification", {"flow": _text(item.get("flow", ""))})
+            el.text = _text(item.get("classification", ""))
+        return
+    for item in dicts:
+        flow = ET.SubElement(
+            data, "dataflow", {k: _text(item[k]) for k in ("name", "description") if k in item}
+        )
+        if "classification" in item:
+            el = ET.SubElement(flow, "classification", {"flow": _text(item.get("flow", ""))})
+            el.text = _text(item["classification"])
+        if "governance" in item:
+            _element(flow, "governance", item["governance"], "dataflow")
+        for end in ("source", "destination"):
+            if isinstance(item.get(end), list):
+                wrapper = ET.SubElement(flow, end)
+                for url in item[end]:
+                    ET.SubElement(wrapper, "url").text = _text(url)
+
+
 def _element(parent: ET.Element, name: str, value: Any, parent_type: str) -> None:
+    if name == "data" and parent_type == "service" and isinstance(value, list):
+        _service_data(parent, value)
+        return
     type_ = _type_of(name, parent_type)
     if isinstance(value, list):
         if name in _WRAPPERS or (name == "tools"):
@@ -375,7 +433,7 @@ def _fill(el: ET.Element, name: str, value: dict[str, Any], type_: str) -> None:
     for key in attrs:
         if key in value and not isinstance(value[key], (dict, list)):
             el.set("content-type" if key == "contentType" else key, _text(value[key]))
-    if name in ("hash", "text") and "content" in value:
+    if (name == "hash" or name in _ATTACHED) and "content" in value:
         el.text = _text(value["content"])
         return
     if name == "property":
@@ -435,4 +493,34 @@ def doc_to_xml(doc: dict[str, Any]) -> str:
     for key, value in _ordered(body, "bom"):
         _element(root, key, value, "bom")
     ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    xml = ET.tostring(root, encoding="unicode")
+    bad = _NOT_XML.search(xml)
+    if bad is not None:
+        raise InputError(
+            f"cannot write CycloneDX XML: {_where(doc, bad.group()) or 'a value'} holds the character "
+            f"U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; write CycloneDX JSON instead, "
+            "or remove the character"
+        )
+    # A carriage return in text would be read back as a line feed (XML normalizes line ends): a
+    # character reference keeps it. ElementTree already writes one for those in attributes.
+    xml = xml.replace("\r", "&#13;")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
+
+
+def _where(value: Any, char: str, path: str = "") -> str:
+    """The JSON path of the first key or string of ``value`` holding ``char``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if char in str(key):
+                return f"the key {key!r} of {path or 'the document'}"
+            found = _where(item, char, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _where(item, char, f"{path}[{i}]")
+            if found:
+                return found
+    elif isinstance(value, str) and char in value:
+        return path
+    return ""

@@ -26,6 +26,7 @@ from aiprov.formats._spdx3_map import (
 )
 from aiprov.formats._spdx_common import (
     EXTRAS_MEDIA_TYPE,
+    apply_document_extras,
     apply_extras,
     apply_relation_extras,
     decode_extras,
@@ -272,6 +273,7 @@ class _Reader:
         arts = self.artifacts(bom)
         relations = self.relations(arts)
         extras = self.annotations()
+        doc_extras = extras.pop(self.base, None) if self.base else None
         for node_id, artifact in arts.items():
             if node_id in extras:
                 artifact = apply_extras(artifact, extras[node_id], self.source, self.graph.where[node_id])
@@ -289,6 +291,8 @@ class _Reader:
         if self.custom_refs:
             meta["licenseRefs"] = self.custom_refs
         bom.metadata["spdx3"] = meta
+        if doc_extras:
+            apply_document_extras(bom, doc_extras, self.source, self.graph.where[self.base])
         try:
             bom.validate()
         except GraphError as exc:

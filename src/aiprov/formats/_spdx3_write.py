@@ -28,6 +28,7 @@ from aiprov.formats._spdx_common import (
     artifact_extras,
     bom_digest,
     created,
+    document_extras,
     encode_extras,
     iri_for,
     license_refs,
@@ -324,6 +325,9 @@ class _Writer:
             rid, rest = self.relation(r)
             if rest:
                 annotations.append(self.annotation(rid, {"properties": rest}))
+        doc_extras = document_extras(self.bom)  # a manifest's metadata and inline policy
+        if doc_extras:
+            annotations.append(self.annotation(self.base, doc_extras))
         targets = {r.target for r in self.bom.relations}
         roots = [w[1] for w in written if w[0].id not in targets] or [w[1] for w in written[:1]]
         elements = [w[1] for w in written] + self.objects + annotations

@@ -19,18 +19,22 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from aiprov.exceptions import ParseError
+from aiprov.formats._jsontext import canonical_json
 from aiprov.graph import AIBOM, ARTIFACT_KINDS, RELATION_KINDS, Artifact, Relation, thaw
 from aiprov.licenses import normalize_license
 
 __all__ = [
+    "DOCUMENT_KEYS",
     "EXTRAS_MEDIA_TYPE",
     "FIXED_CREATED",
+    "apply_document_extras",
     "apply_extras",
     "apply_relation_extras",
     "artifact_extras",
     "bom_digest",
     "created",
     "decode_extras",
+    "document_extras",
     "encode_extras",
     "id_from_iri",
     "iri_for",
@@ -179,9 +183,31 @@ def apply_relation_extras(relation: Relation, extras: Mapping[str, Any], source:
     return Relation(source=relation.source, kind=kind, target=relation.target, properties=merged)
 
 
+#: ``AIBOM.metadata`` keys that travel in the document's extras annotation: a manifest's ``metadata``
+#: (kept as ``metadata["manifest"]``) and its inline ``policy``.
+DOCUMENT_KEYS = ("manifest", "policy")
+
+
+def document_extras(bom: AIBOM) -> dict[str, Any]:
+    """What the document-level extras annotation carries: the manifest's metadata and policy."""
+    return {key: bom.metadata[key] for key in DOCUMENT_KEYS if bom.metadata.get(key) is not None}
+
+
+def apply_document_extras(bom: AIBOM, extras: Mapping[str, Any], source: str, where: str) -> None:
+    """Put the manifest metadata and policy read from the document's annotation back in place."""
+    for key, value in extras.items():
+        if key not in DOCUMENT_KEYS:
+            raise ParseError(f"aiprov document extras: unknown key {key!r}", source=source, location=where)
+        if not isinstance(value, Mapping):
+            raise ParseError(
+                f"aiprov document extras: {key} must be a mapping", source=source, location=where
+            )
+        bom.metadata[key] = dict(value)
+
+
 def encode_extras(extras: Mapping[str, Any]) -> str:
     """Canonical JSON: same extras, same bytes."""
-    return json.dumps({"aiprov": 1, **extras}, sort_keys=True, ensure_ascii=False, default=str)
+    return canonical_json({"aiprov": 1, **extras})
 
 
 def decode_extras(text: str, source: str, where: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import importlib
 import io
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from aiprov.exceptions import GraphError, ParseError
@@ -30,11 +31,13 @@ from aiprov.formats._spdx2_map import (
     spdx_ref,
 )
 from aiprov.formats._spdx_common import (
+    apply_document_extras,
     apply_extras,
     artifact_extras,
     bom_digest,
     created,
     decode_extras,
+    document_extras,
     encode_extras,
     license_refs,
     spdx_expression,
@@ -46,6 +49,7 @@ __all__ = ["MAX_DOCUMENT_CHARS", "dumps_json", "dumps_tv", "loads"]
 MAX_DOCUMENT_CHARS = 256 * 1024 * 1024
 _VERSIONS = ("SPDX-2.2", "SPDX-2.3")
 _TOOL = "aiprov"
+_DOCUMENT = "SPDXRef-DOCUMENT"
 
 
 def _module(name: str) -> Any:
@@ -192,6 +196,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         else:
             kept_annotations.append(ann)
     bom = AIBOM()
+    doc_extras = extras.pop(_DOCUMENT, None)
     ids: dict[str, str] = {}
 
     def place(spdx_id: str, artifact: Artifact, element: str, elements: str) -> None:
@@ -258,7 +263,29 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         except GraphError as exc:
             raise ParseError(exc.message, source=source, location=f"relationship {a} {rtype} {b}") from None
     info = doc.creation_info
+    not_kept = [f"SPDX 2 snippet {sn.spdx_id}" for sn in doc.snippets]
+    if not_kept:
+        bom.metadata["not_kept"] = not_kept
     bom.metadata["spdx2"] = {
+        "license_list_version": str(info.license_list_version) if info.license_list_version else None,
+        "external_document_refs": [
+            {
+                "id": ref.document_ref_id,
+                "uri": ref.document_uri,
+                "checksum": [ref.checksum.algorithm.name, ref.checksum.value],
+            }
+            for ref in info.external_document_refs
+        ],
+        "annotations": [
+            {
+                "spdx_id": ann.spdx_id,
+                "type": ann.annotation_type.name,
+                "annotator": ann.annotator.to_serialized_string(),
+                "date": ann.annotation_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "comment": ann.annotation_comment,
+            }
+            for ann in kept_annotations
+        ],
         "name": info.name,
         "namespace": info.document_namespace,
         "created": info.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -277,6 +304,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             for e in doc.extracted_licensing_info
         ],
     }
+    if doc_extras:
+        apply_document_extras(bom, doc_extras, source, f"annotation of {_DOCUMENT}")
     try:
         bom.validate()
     except GraphError as exc:
@@ -285,6 +314,20 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
 
 
 # -- writing -------------------------------------------------------------------------------
+def _actor(text: str) -> Any:
+    """An SPDX 2 actor from its written form (``Person: Jane Doe (jane@example.org)``)."""
+    model = _module("spdx_tools.spdx.model")
+    parsing_error: type[Exception] = _module("spdx_tools.spdx.parser.error").SPDXParsingError
+    try:
+        return _module("spdx_tools.spdx.parser.actor_parser").ActorParser.parse_actor(text)
+    except (parsing_error, ValueError):  # not in spdx-tools' form: read it as before
+        kind, _, name = text.partition(":")
+        actor_type = {"Tool": model.ActorType.TOOL, "Person": model.ActorType.PERSON}.get(
+            kind.strip(), model.ActorType.ORGANIZATION
+        )
+        return model.Actor(actor_type, name.strip() or _TOOL)
+
+
 def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, str]]:
     spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
     model = _module("spdx_tools.spdx.model")
@@ -308,13 +351,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
 
     meta = bom.metadata.get("spdx2") or {}
     created_at = created(bom, "spdx2")
-    creators = []
-    for text in meta.get("creators") or [f"Tool: {_TOOL}"]:
-        kind, _, name = str(text).partition(":")
-        actor_type = {"Tool": ActorType.TOOL, "Person": ActorType.PERSON}.get(
-            kind.strip(), ActorType.ORGANIZATION
-        )
-        creators.append(Actor(actor_type, name.strip() or _TOOL))
+    creators = [_actor(str(text)) for text in meta.get("creators") or [f"Tool: {_TOOL}"]]
     info = CreationInfo(
         spdx_version="SPDX-2.3",
         spdx_id="SPDXRef-DOCUMENT",
@@ -324,6 +361,15 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
         created=created_at,
         document_comment=meta.get("comment"),
         creator_comment=meta.get("creator_comment"),
+        license_list_version=model.Version.from_string(meta["license_list_version"])
+        if isinstance(meta.get("license_list_version"), str)
+        else None,
+        external_document_refs=[
+            model.ExternalDocumentRef(
+                r["id"], r["uri"], Checksum(ChecksumAlgorithm[r["checksum"][0]], r["checksum"][1])
+            )
+            for r in meta.get("external_document_refs") or ()
+        ],
     )
     taken: set[str] = set()
     refs = {a.id: spdx_ref(a.id, taken) for a in sorted(bom, key=lambda a: a.id)}
@@ -417,6 +463,28 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                     encode_extras(extras[ref]),
                 )
             )
+    for kept in meta.get("annotations") or ():  # other tools' annotations of what is written again
+        if kept["spdx_id"] in {*refs.values(), _DOCUMENT}:
+            annotations.append(
+                Annotation(
+                    kept["spdx_id"],
+                    AnnotationType[kept["type"]],
+                    _actor(kept["annotator"]),
+                    datetime.strptime(kept["date"], "%Y-%m-%dT%H:%M:%SZ"),
+                    kept["comment"],
+                )
+            )
+    doc_extras = document_extras(bom)  # a manifest's metadata and inline policy
+    if doc_extras:
+        annotations.append(
+            Annotation(
+                _DOCUMENT,
+                AnnotationType.OTHER,
+                Actor(ActorType.TOOL, _TOOL),
+                created_at,
+                encode_extras(doc_extras),
+            )
+        )
     relationships = [
         Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, refs[a.id])
         for a in sorted(bom, key=lambda a: refs[a.id])
@@ -463,7 +531,10 @@ def _serialize(doc: Any, fmt: str) -> str:
         # spdx-tools' package converter scans all annotations for every package (quadratic: 5,000
         # annotated packages took 30 s), so the package annotations are added here, in its format
         annotations: dict[str, list[dict[str, str]]] = {}
+        package_ids = {p.spdx_id for p in doc.packages}
         for ann in doc.annotations:
+            if ann.spdx_id not in package_ids:
+                continue  # the document's own: spdx-tools writes it
             annotations.setdefault(ann.spdx_id, []).append(
                 {
                     "annotationDate": ann.annotation_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -473,7 +544,7 @@ def _serialize(doc: Any, fmt: str) -> str:
                 }
             )
         bare = copy.copy(doc)
-        bare.annotations = []
+        bare.annotations = [ann for ann in doc.annotations if ann.spdx_id not in package_ids]
         writer = _module("spdx_tools.spdx.writer.json.json_writer")
         writer.write_document_to_stream(bare, stream, validate=False)
         data = json.loads(stream.getvalue())

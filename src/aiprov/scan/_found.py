@@ -8,13 +8,19 @@ returns a :class:`Found`; :func:`aiprov.scan.scan` merges them and builds the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiprov.graph import Artifact, Relation, thaw
 
-__all__ = ["Found", "merge_artifact"]
+__all__ = ["Found", "Progress", "merge_artifact"]
+
+#: A progress callback, ``progress(task, advance, total)``: ``task`` names the work ("hashing",
+#: "python environment"), ``advance`` is how much was done since the last call (bytes, files,
+#: packages), ``total`` the whole amount when known (the first call may advance 0 to announce it).
+#: The CLI turns it into a rich progress bar on a terminal; the library passes ``None``.
+Progress = Callable[[str, float, "float | None"], None]
 
 _FIELDS = ("name", "version", "supplier", "license", "concluded_license", "purl", "source")
 #: properties whose values are lists that merge by union (in order) rather than first-wins

@@ -9,7 +9,7 @@ returns a :class:`Found`; :func:`aiprov.scan.scan` merges them and builds the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiprov.graph import Artifact, Relation, thaw
@@ -30,17 +30,29 @@ _LIST_PROPERTIES = frozenset({"scan_warnings", "found_in_also"})
 def merge_artifact(old: Artifact, new: Artifact) -> Artifact:
     """One artifact from two sightings under the same id.
 
-    A field set on one side and not the other is kept; where both are set, ``old`` wins, except
+    An artifact marked ``unresolved`` (a reference: its license is ``NOASSERTION``) gives way to one
+    that is not. Otherwise a field set on one side and not the other is kept; where both are set,
+    ``old`` wins, except
     that a more specific kind wins over ``document`` and a sighting with a ``license`` wins over one
-    without. Hashes and properties are unioned (``scan_warnings`` lists are concatenated, and a
+    without, and a purl pinned to a version wins over one that is not. Hashes and properties are unioned (``scan_warnings`` lists are concatenated, and a
     second ``found_in`` is kept under ``found_in_also``).
     """
     if old.id != new.id:
         raise ValueError(f"cannot merge {old.id!r} with {new.id!r}")
+    # A reference only (a card's base_model, a from_pretrained call: ``unresolved``) gives way to
+    # the artifact itself wherever it was found, whichever was seen first.
+    if old.properties.get("unresolved") and not new.properties.get("unresolved"):
+        old, new = new, old
+    if not old.properties.get("unresolved") and new.properties.get("unresolved"):
+        new = replace(
+            new, license=None, properties={k: v for k, v in new.properties.items() if k != "unresolved"}
+        )
     values: dict[str, Any] = {}
     for key in _FIELDS:
         a, b = getattr(old, key), getattr(new, key)
         values[key] = a if a is not None else b
+    if old.purl and new.purl and "@" not in old.purl and "@" in new.purl:
+        values["purl"] = new.purl  # one pinned to a revision beats one that is not
     kind = old.kind if old.kind != "document" else new.kind
     hashes = dict(new.hashes)
     hashes.update(dict(old.hashes))

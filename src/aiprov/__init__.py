@@ -22,6 +22,7 @@ from aiprov.licenses import (
     license_terms,
     normalize_license,
 )
+from aiprov.scan import from_model_card, scan  # the function shadows the subpackage: aiprov.scan(...)
 
 try:
     __version__ = version("aiprov")
@@ -46,6 +47,7 @@ __all__ = [
     "__version__",
     "check",
     "dumps",
+    "from_model_card",
     "is_compatible",
     "license_terms",
     "load",
@@ -53,4 +55,5 @@ __all__ = [
     "normalize_license",
     "obligations",
     "openness",
+    "scan",
 ]

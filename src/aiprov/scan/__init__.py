@@ -1,1 +1,193 @@
-"""Discover the supply chain from what is on disk: Hugging Face repos and cache, weight files, Python environments, project code."""
+"""Discover the supply chain from what is on disk: Hugging Face repos and cache, weight files,
+Python environments, project code.
+
+>>> import aiprov
+>>> bom = aiprov.from_model_card("---\\nlicense: apache-2.0\\nbase_model: meta-llama/Llama-3.1-8B\\n---\\n")
+>>> [(r.kind, r.target) for r in bom.relations]
+[('fine_tuned_from', 'hf:meta-llama/Llama-3.1-8B')]
+
+Every scanner returns a :class:`~aiprov.scan._found.Found`; :func:`scan` merges them (an artifact
+seen twice under one id becomes one) and builds the graph. Offline unless ``hub=True``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from aiprov.exceptions import InputError
+from aiprov.graph import AIBOM, Artifact, thaw
+from aiprov.scan._found import Found, Progress
+
+__all__ = ["from_model_card", "scan"]
+
+_CARD_SUFFIXES = (".md", ".markdown")
+
+
+def _default_cache() -> Path:
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    return Path(HF_HUB_CACHE)
+
+
+def _optional(module: str) -> Any:
+    """A sibling scanner module, or None when this build does not ship it."""
+    name = f"aiprov.scan.{module}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def _check_root(path: Path) -> Path:
+    if not path.exists():
+        raise InputError("no such file or folder", source=str(path))
+    if not os.access(path, os.R_OK):
+        raise InputError("permission denied", source=str(path))
+    return path
+
+
+def scan(
+    *paths: str | os.PathLike[str],
+    hf_cache: str | os.PathLike[str] | bool | None = None,
+    python: str | bool | None = None,
+    hub: bool = False,
+    hashes: bool = True,
+    progress: Progress | None = None,
+) -> AIBOM:
+    """Build an AI-BOM from folders and files on disk.
+
+    ``paths``: model or dataset folders (a ``git clone`` or ``snapshot_download`` folder), a
+    Hugging Face cache folder, a project folder (pyproject.toml, ``.py`` and ``.ipynb`` files) or a
+    single weights file or model card. ``hf_cache``: also scan a Hugging Face cache (``True`` for
+    the one huggingface_hub uses: ``HF_HUB_CACHE`` / ``HF_HOME``). ``python``: also list the
+    distributions installed in an interpreter (``True`` for the running one). ``hub``: fill what the
+    disk lacks (card data, commit, files, gated status) from the Hugging Face Hub for the ids found
+    (network; off by default). ``hashes``: sha256 of every weight and data file.
+
+    Raises :class:`~aiprov.exceptions.InputError` for a path that does not exist or cannot be read.
+    Problems inside (a broken card, a truncated header, an unreadable file) are warnings, kept on
+    the artifact (``properties.scan_warnings``) and in ``bom.metadata["scan"]["warnings"]``.
+    """
+    from aiprov.scan import huggingface as hf
+
+    found = Found()
+    roots: list[str] = []
+    for raw in paths:
+        path = _check_root(Path(raw))
+        root = path.absolute()
+        roots.append(str(root))
+        if path.is_file():
+            found.merge(_scan_file(root, hashes=hashes, progress=progress))
+        elif hf.is_cache(root):
+            found.merge(hf.scan_cache(root, hashes=hashes, progress=progress))
+        else:
+            found.merge(hf.scan_tree(root, hashes=hashes, progress=progress))
+    if hf_cache is not None and hf_cache is not False:
+        cache = _default_cache() if hf_cache is True else Path(hf_cache)
+        if not cache.is_dir():
+            raise InputError("no Hugging Face cache here", source=str(cache))
+        roots.append(str(cache.absolute()))
+        found.merge(hf.scan_cache(cache.absolute(), hashes=hashes, progress=progress))
+    # project code after the repositories, so that what the code references merges into what was found
+    code = _optional("code")
+    for raw in paths:
+        root = Path(raw).absolute()
+        if code is not None and root.is_dir() and not hf.is_cache(root):
+            found.merge(code.scan_code(root, progress=progress))
+    if python is not None and python is not False:
+        pyenv = _optional("pyenv")
+        if pyenv is None:
+            raise InputError("this build of aiprov cannot scan Python environments")
+        found.merge(pyenv.scan_python(None if python is True else str(python), progress=progress))
+    if hub:
+        from aiprov.scan.hub import fill
+
+        found.merge(fill(found, progress=progress))
+    return _build(found, roots)
+
+
+def _scan_file(path: Path, *, hashes: bool, progress: Progress | None) -> Found:
+    from aiprov.scan import huggingface as hf
+
+    if path.suffix.lower() in _CARD_SUFFIXES:
+        try:
+            text = hf._read_text(path, hf._MAX_CARD)
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from None
+        return hf.card_text_found(text, where=str(path))
+    found = Found()
+    from aiprov.scan.weights import hash_files, weights_metadata
+
+    rel = path.name
+    props: dict[str, Any] = {"found_in": rel, "path": rel, "root": str(path.parent)}
+    meta, problem = weights_metadata(path)
+    props.update(meta)
+    if problem:
+        props["scan_warnings"] = [problem]
+    digest = hash_files([path], progress=progress).get(path) if hashes else None
+    gg = meta.get("gguf") or {}
+    art = Artifact(
+        id=f"file:{rel}",
+        kind="weights",
+        name=rel,
+        license=gg.get("general.license") if isinstance(gg.get("general.license"), str) else None,
+        hashes=(("sha256", digest),) if isinstance(digest, str) else (),
+        properties=props,
+    )
+    found.add(art)
+    if problem:
+        found.warn(art.id, problem)
+    return found
+
+
+def _build(found: Found, roots: Iterable[str]) -> AIBOM:
+    """The graph: artifacts (warnings kept on each), then the relations between those found."""
+    per: dict[str, list[str]] = {}
+    for subject, message in found.warnings:
+        if subject is not None and subject in found.artifacts:
+            per.setdefault(subject, []).append(message)
+    bom = AIBOM(metadata={"scan": {"roots": list(roots), "warnings": [m for _, m in found.warnings]}})
+    for art_id in sorted(found.artifacts):
+        artifact = found.artifacts[art_id]
+        extra = per.get(art_id)
+        if extra:
+            props = thaw(artifact.properties)
+            kept = props.get("scan_warnings") or []
+            props["scan_warnings"] = kept + [m for m in extra if m not in kept]
+            artifact = dataclasses.replace(artifact, properties=props)
+        bom.add(artifact)
+    for relation in found.relations:
+        if relation.source in bom and relation.target in bom and relation.source != relation.target:
+            bom.add_relation(relation)
+    return bom
+
+
+def from_model_card(path_or_text: str | os.PathLike[str]) -> AIBOM:
+    """The AI-BOM a model (or dataset) card alone describes: the model, its base models (with the
+    relation, declared or inferred), training and evaluation datasets.
+
+    ``path_or_text``: a README.md path, or the card's text (anything starting with ``---`` or
+    containing a newline is taken as text)."""
+    from aiprov.scan import huggingface as hf
+
+    text_given = isinstance(path_or_text, str) and (
+        path_or_text.lstrip().startswith("---") or "\n" in path_or_text
+    )
+    if text_given:
+        assert isinstance(path_or_text, str)
+        found = hf.card_text_found(path_or_text)
+        return _build(found, [])
+    path = _check_root(Path(path_or_text))
+    try:
+        text = hf._read_text(path, hf._MAX_CARD)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from None
+    found = hf.card_text_found(text, where=str(path))
+    return _build(found, [str(path.absolute().parent)])

@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "provenance-missing": "an artifact lacks provenance: no source, purl or hashes (or what the policy requires)",
     "waiver-expired": "a waiver in the policy has expired and no longer applies",
     "relation-kind-mismatch": "a relation joins artifact kinds it does not fit (e.g. trained_on a code artifact)",
+    "license-mismatch": "the LICENSE file's text is a different license from the one declared",
 }
 
 _TRACEABLE = frozenset({"model", "weights", "dataset"})  # kinds whose origin must be verifiable
@@ -1095,7 +1096,9 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
     with paused_gc():
         warnings = bom.validate()
         prop = propagate(bom, catalog, policy)
-        by_rank, waived = _Checker(prop).run(warnings, _expired(policy))
+        from aiprov.analysis._license_file import license_file_findings  # scan's LICENSE-text check
+
+        by_rank, waived = _Checker(prop).run(warnings, _expired(policy) + license_file_findings(bom))
         return Report(
             findings=tuple(itertools.chain(*by_rank)),
             policy=policy,

@@ -11,7 +11,7 @@ from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
 from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, use_color
-from aiprov.formats import load
+from aiprov.cli._scan import load_or_scan
 from aiprov.graph import AIBOM
 from aiprov.report import findings as render
 
@@ -19,7 +19,9 @@ __all__ = ["register"]
 
 
 def _policy_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
+    parser.add_argument(
+        "input", help="aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document, MOT YAML, or a folder to scan"
+    )
     parser.add_argument(
         "--policy",
         metavar="FILE",
@@ -59,7 +61,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _load(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
-    bom = load(args.input)
+    bom = load_or_scan(args.input)  # a folder is scanned, then judged
     if args.policy:
         policy = Policy.load(args.policy)
     elif "policy" in bom.metadata:

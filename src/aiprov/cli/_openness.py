@@ -7,7 +7,7 @@ import sys
 
 from aiprov.analysis.openness import openness
 from aiprov.cli._common import EXIT_OK
-from aiprov.formats import load
+from aiprov.cli._scan import load_or_scan
 from aiprov.report.openness import openness_json, openness_markdown, openness_text
 
 __all__ = ["register"]
@@ -21,14 +21,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "Model Openness Framework (with the Model Openness Tool's class beside aiprov's). Exit 0 when "
         "the report was produced, whatever it says; 2 on bad input.",
     )
-    parser.add_argument("input", help="any document aiprov reads, including Model Openness Tool YAML")
+    parser.add_argument(
+        "input", help="any document aiprov reads, including Model Openness Tool YAML, or a folder to scan"
+    )
     parser.add_argument("--framework", choices=("osaid", "mof", "both"), default="both")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.set_defaults(run=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    bom = load(args.input)
+    bom = load_or_scan(args.input)  # a folder is scanned, then judged
     frameworks = ("osaid", "mof") if args.framework == "both" else (args.framework,)
     report = openness(bom, frameworks=frameworks)
     render = {"json": openness_json, "markdown": openness_markdown, "text": openness_text}[args.format]

@@ -393,6 +393,13 @@ def _read_repo(repo: _Repo, found: Found, *, hashes: bool, progress: Progress | 
                     gguf_bases.append((ref[0], f"{fprops['path']}#{key}"))
                     break
         file_license = gg.get("general.license") if isinstance(gg.get("general.license"), str) else None
+        if file_license is not None:
+            fprops["license_from"] = f"{fprops['path']}#general.license"
+        elif license_value is not None:  # the card's license covers the repository's files
+            file_license = license_value
+            fprops["license_from"] = props.get("license_resolved_from") or _found_at(
+                repo, readme or "README.md", "license"
+            )
         digest = digests.get(p)
         fhashes: tuple[tuple[str, str], ...] = ()
         if isinstance(digest, str):

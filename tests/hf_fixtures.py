@@ -100,9 +100,14 @@ def build_cache(cache: Path, tmp: Path) -> dict[str, Path]:
         LLAMA,
         {
             "README.md": card(
-                {"language": ["en", "de"], "license": "llama3.1", "pipeline_tag": "text-generation",
-                 "library_name": "transformers", "base_model": "meta-llama/Llama-3.1-8B"}
-            ),  # fmt: skip
+                {
+                    "language": ["en", "de"],
+                    "license": "llama3.1",
+                    "pipeline_tag": "text-generation",
+                    "library_name": "transformers",
+                    "base_model": "meta-llama/Llama-3.1-8B",
+                }
+            ),
             "LICENSE": LLAMA_LICENSE_TEXT,
             "config.json": json.dumps({"architectures": ["LlamaForCausalLM"], "model_type": "llama"}),
             "generation_config.json": json.dumps({"temperature": 0.6}),
@@ -115,11 +120,29 @@ def build_cache(cache: Path, tmp: Path) -> dict[str, Path]:
         ADAPTER,
         {
             "README.md": card(
-                {"license": "apache-2.0", "base_model": LLAMA, "datasets": [DATASET], "library_name": "peft",
-                 "model-index": [{"name": "acme-chat-lora", "results": [{"task": {"type": "text-generation"},
-                  "dataset": {"type": "acme/chat-eval", "name": "Acme chat eval", "split": "test"},
-                  "metrics": [{"type": "accuracy", "value": 0.7}]}]}]}
-            ),  # fmt: skip
+                {
+                    "license": "apache-2.0",
+                    "base_model": LLAMA,
+                    "datasets": [DATASET],
+                    "library_name": "peft",
+                    "model-index": [
+                        {
+                            "name": "acme-chat-lora",
+                            "results": [
+                                {
+                                    "task": {"type": "text-generation"},
+                                    "dataset": {
+                                        "type": "acme/chat-eval",
+                                        "name": "Acme chat eval",
+                                        "split": "test",
+                                    },
+                                    "metrics": [{"type": "accuracy", "value": 0.7}],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ),
             "adapter_config.json": json.dumps(
                 {"base_model_name_or_path": LLAMA, "peft_type": "LORA", "r": 16, "lora_alpha": 32}
             ),
@@ -153,9 +176,13 @@ def build_cache(cache: Path, tmp: Path) -> dict[str, Path]:
         DATASET,
         {
             "README.md": card(
-                {"license": "cc-by-nc-4.0", "source_datasets": [PARENT_DATASET], "task_categories": ["text-generation"],
-                 "pretty_name": "Chat mix"}
-            ),  # fmt: skip
+                {
+                    "license": "cc-by-nc-4.0",
+                    "source_datasets": [PARENT_DATASET],
+                    "task_categories": ["text-generation"],
+                    "pretty_name": "Chat mix",
+                }
+            ),
             "data/train.jsonl": '{"text": "hello"}\n{"text": "world"}\n',
         },
     )

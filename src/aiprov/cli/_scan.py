@@ -156,9 +156,15 @@ def scan_with_feedback(
 
 
 def load_or_scan(path: str) -> AIBOM:
-    """A document (any format aiprov reads), or a folder: scanned (with hashes), then returned."""
+    """A document (any format aiprov reads), or a folder: scanned (with hashes), then returned. A folder
+    in which nothing is found is bad input (exit 2), like an empty document."""
     if Path(path).is_dir():
-        return scan_with_feedback([path])
+        bom = scan_with_feedback([path])
+        if not len(bom):
+            raise CliError(
+                f"{path}: is a folder in which aiprov found nothing to judge (no model, dataset, weights or code)"
+            )
+        return bom
     from aiprov.formats import load
 
     return load(path)

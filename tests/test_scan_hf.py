@@ -466,3 +466,16 @@ def test_manifest_found_in_is_json_safe(bom: AIBOM) -> None:
     """Every artifact says where it was found, and the graph writes as JSON."""
     assert all(isinstance(a.properties.get("found_in"), str) for a in bom)
     json.loads(aiprov.dumps(bom, "manifest-json"))
+
+
+def test_a_cache_inside_a_scanned_tree_is_read_as_a_cache(tmp_path: Path) -> None:
+    """A Hugging Face cache folder met while walking a tree is read as a cache; paths are relative to the tree."""
+    build_cache(tmp_path / "tree" / "hf-cache", tmp_path)
+    bom = aiprov.scan(tmp_path / "tree")
+    art = bom[f"hf:{ADAPTER}/adapter_model.safetensors"]
+    assert art.properties["path"].startswith("hf-cache/models--acme--acme-chat-lora/snapshots/")
+    assert Path(art.properties["root"]) == (tmp_path / "tree").absolute()
+    assert (
+        art.hash_map["sha256"]
+        == hashlib.sha256((Path(art.properties["root"]) / art.properties["path"]).read_bytes()).hexdigest()
+    )

@@ -79,6 +79,7 @@ def scan(
 
     found = Found()
     roots: list[str] = []
+    envs: list[Path] = []  # Python environments met inside the trees
     for raw in paths:
         path = _check_root(Path(raw))
         root = path.absolute()
@@ -88,7 +89,7 @@ def scan(
         elif hf.is_cache(root):
             found.merge(hf.scan_cache(root, hashes=hashes, progress=progress))
         else:
-            found.merge(hf.scan_tree(root, hashes=hashes, progress=progress))
+            found.merge(hf.scan_tree(root, hashes=hashes, progress=progress, envs=envs))
     if hf_cache is not None and hf_cache is not False:
         cache = _default_cache() if hf_cache is True else Path(hf_cache)
         if not cache.is_dir():
@@ -101,6 +102,7 @@ def scan(
         root = Path(raw).absolute()
         if code is not None and root.is_dir() and not hf.is_cache(root):
             found.merge(code.scan_code(root, progress=progress))
+    _scan_envs(found, envs, explicit=python, progress=progress)
     if python is not None and python is not False:
         pyenv = _optional("pyenv")
         if pyenv is None:
@@ -111,6 +113,22 @@ def scan(
 
         found.merge(fill(found, progress=progress))
     return _build(found, roots)
+
+
+def _scan_envs(found: Found, envs: list[Path], *, explicit: object, progress: Progress | None) -> None:
+    """Python environments found inside a scanned tree (a folder with ``pyvenv.cfg``) are read without
+    running their interpreter (that would execute the environment's ``.pth`` files): through the pyenv
+    scanner's ``scan_environment(path)`` when this build has it, else a warning naming ``--python``."""
+    pyenv = _optional("pyenv") if envs else None
+    reader = getattr(pyenv, "scan_environment", None)
+    for env in envs:
+        if reader is not None:
+            found.merge(reader(env, progress=progress))
+        elif explicit is None or explicit is False:
+            found.warn(
+                None,
+                f"{env}: a Python environment, not read (scan it with --python {env / 'bin' / 'python'})",
+            )
 
 
 def _scan_file(path: Path, *, hashes: bool, progress: Progress | None) -> Found:

@@ -19,12 +19,12 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from aiprov.graph import Artifact
+from aiprov.graph import Artifact, thaw
 from aiprov.licenses.detect import detect_license
 from aiprov.scan._found import Found, Progress
 from aiprov.scan.weights import DATA_SUFFIXES, WEIGHT_SUFFIXES, hash_files, weights_metadata
@@ -260,7 +260,9 @@ def _reference(found: Found, kind: str, repo_id: str, where: str) -> str:
     return art_id
 
 
-def _read_repo(repo: _Repo, found: Found, *, hashes: bool, progress: Progress | None) -> None:
+def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> None:
+    """Read one repository into ``found``; its weight and data files are appended to ``pending``
+    (artifact id, path) to be hashed together with every other repository's (:func:`_hash_pending`)."""
     subject = repo.id
     warnings: list[str] = []
     names = {p.relative_to(repo.folder).as_posix(): p for p in repo.files}
@@ -365,7 +367,6 @@ def _read_repo(repo: _Repo, found: Found, *, hashes: bool, progress: Progress | 
         for rel, p in sorted(names.items())
         if Path(rel).suffix.lower() in wanted and not _is_config(rel)
     ]
-    digests = hash_files([p for _, p in files], progress=progress) if hashes else {}
     gguf_bases: list[tuple[str, str]] = []
     quantized_file = False
     for rel, p in files:
@@ -400,21 +401,12 @@ def _read_repo(repo: _Repo, found: Found, *, hashes: bool, progress: Progress | 
             fprops["license_from"] = props.get("license_resolved_from") or _found_at(
                 repo, readme or "README.md", "license"
             )
-        digest = digests.get(p)
-        fhashes: tuple[tuple[str, str], ...] = ()
-        if isinstance(digest, str):
-            fhashes = (("sha256", digest),)
-        elif isinstance(digest, OSError):
-            fwarn.append(f"{fprops['path']}: cannot be read: {digest.strerror or digest}")
+        pending.append((fid, p))
         if fwarn:
             fprops["scan_warnings"] = fwarn
         with suppress(OSError):
             fprops["size"] = p.stat().st_size
-        found.add(
-            Artifact(
-                id=fid, kind=file_kind, name=rel, license=file_license, hashes=fhashes, properties=fprops
-            )
-        )
+        found.add(Artifact(id=fid, kind=file_kind, name=rel, license=file_license, properties=fprops))
         for w in fwarn:
             found.warn(fid, w)
         found.relate(repo.id, "contains", fid)
@@ -456,6 +448,28 @@ def _read_repo(repo: _Repo, found: Found, *, hashes: bool, progress: Progress | 
     )
     for w in warnings:
         found.warn(repo.id, w)
+
+
+def _hash_pending(
+    found: Found, pending: list[tuple[str, Path]], *, hashes: bool, progress: Progress | None
+) -> None:
+    """Hash every pending file at once (large ones in parallel) and record each sha256 on its artifact,
+    or a warning where the file could not be read."""
+    if not hashes or not pending:
+        return
+    digests = hash_files([p for _, p in pending], progress=progress)
+    for art_id, path in pending:
+        art = found.artifacts[art_id]
+        digest = digests.get(path)
+        if isinstance(digest, str):
+            found.artifacts[art_id] = replace(art, hashes=(("sha256", digest),))
+        elif isinstance(digest, OSError):
+            where = art.properties.get("path", path.name)
+            message = f"{where}: cannot be read: {digest.strerror or digest}"
+            props = thaw(art.properties)
+            props["scan_warnings"] = [*props.get("scan_warnings", []), message]
+            found.artifacts[art_id] = replace(art, properties=props)
+            found.warn(art_id, message)
 
 
 def text_of_card(names: dict[str, Path], readme: str | None) -> str:
@@ -674,6 +688,8 @@ class _Walk:
     seen: set[tuple[int, int]] = field(default_factory=set)
     repos: list[_Repo] = field(default_factory=list)
     loose: list[Path] = field(default_factory=list)  # weight and data files outside any repo
+    caches: list[Path] = field(default_factory=list)  # Hugging Face caches inside the tree
+    envs: list[Path] = field(default_factory=list)  # Python environments (pyvenv.cfg) inside the tree
 
 
 def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
@@ -695,8 +711,14 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
             repo.id if repo else None, f"{_rel(folder, root)}: cannot be read: {exc.strerror or exc}"
         )
         return
-    if (folder / "pyvenv.cfg").exists() or folder.name in ("site-packages", "dist-packages"):
+    if (folder / "pyvenv.cfg").exists():
+        walk.envs.append(folder)
         return  # a Python environment: its files are the pyenv scanner's
+    if folder.name in ("site-packages", "dist-packages"):
+        return
+    if repo is None and folder != root and is_cache(folder):
+        walk.caches.append(folder)
+        return
     if (repo is None or (folder != repo.folder and _is_own_repo(folder, entries))) and _looks_like_repo(
         folder, entries
     ):
@@ -789,41 +811,54 @@ def _guess_type(folder: Path, entries: list[os.DirEntry[str]]) -> str:
     return "model"
 
 
-def scan_tree(root: Path, *, hashes: bool = True, progress: Progress | None = None) -> Found:
-    """Repositories in a folder tree (the folder itself, or folders below it), and weight files outside any."""
+def _loose_file(found: Found, path: Path, root: Path, pending: list[tuple[str, Path]]) -> None:
+    """A weights file in no repository: ``file:<path relative to the root>``."""
+    rel = _rel(path, root)
+    props: dict[str, Any] = {"found_in": rel, "path": rel, "root": str(root)}
+    meta, problem = weights_metadata(path)
+    props.update(meta)
+    fwarn = [f"{rel}: {problem.split(': ', 1)[1] if ': ' in problem else problem}"] if problem else []
+    if fwarn:
+        props["scan_warnings"] = fwarn
+    with suppress(OSError):
+        props["size"] = path.stat().st_size
+    gg = meta.get("gguf") or {}
+    art = Artifact(
+        id=f"file:{rel}",
+        kind="weights",
+        name=path.name,
+        license=gg.get("general.license") if isinstance(gg.get("general.license"), str) else None,
+        properties=props,
+    )
+    found.add(art)
+    pending.append((art.id, path))
+    for w in fwarn:
+        found.warn(art.id, w)
+
+
+def scan_tree(
+    root: Path,
+    *,
+    hashes: bool = True,
+    progress: Progress | None = None,
+    envs: list[Path] | None = None,
+) -> Found:
+    """Repositories in a folder tree (the folder itself, or folders below it), Hugging Face caches
+    inside it, and weight files outside any repository. Python environments met on the way (a folder
+    with ``pyvenv.cfg``) are not read here: they are appended to ``envs`` for the pyenv scanner."""
     found = Found()
     walk = _Walk(root=root, found=found)
     _walk(walk, root, None)
+    pending: list[tuple[str, Path]] = []
     for repo in walk.repos:
-        _read_repo(repo, found, hashes=hashes, progress=progress)
-    digests = hash_files(walk.loose, progress=progress) if hashes else {}
+        _read_repo(repo, found, pending)
+    for cache in walk.caches:
+        _read_cache(cache, root, found, pending, progress)
     for path in walk.loose:
-        rel = _rel(path, root)
-        props: dict[str, Any] = {"found_in": rel, "path": rel, "root": str(root)}
-        meta, problem = weights_metadata(path)
-        props.update(meta)
-        fwarn = (
-            [f"{rel}: {problem.split(': ', 1)[1]}"]
-            if problem and ": " in problem
-            else ([problem] if problem else [])
-        )
-        digest = digests.get(path)
-        if isinstance(digest, OSError):
-            fwarn.append(f"{rel}: cannot be read: {digest.strerror or digest}")
-        if fwarn:
-            props["scan_warnings"] = fwarn
-        gg = meta.get("gguf") or {}
-        art = Artifact(
-            id=f"file:{rel}",
-            kind="weights",
-            name=path.name,
-            license=gg.get("general.license") if isinstance(gg.get("general.license"), str) else None,
-            hashes=(("sha256", digest),) if isinstance(digest, str) else (),
-            properties=props,
-        )
-        found.add(art)
-        for w in fwarn:
-            found.warn(art.id, w)
+        _loose_file(found, path, root, pending)
+    _hash_pending(found, pending, hashes=hashes, progress=progress)
+    if envs is not None:
+        envs.extend(walk.envs)
     return found
 
 
@@ -831,31 +866,46 @@ def scan_cache(cache_dir: Path, *, hashes: bool = True, progress: Progress | Non
     """Every model and dataset revision in a Hugging Face cache, each pinned to its commit.
 
     The revision that a ref (``main``) points at, else the newest, gets the plain id
-    (``hf:org/name``); other cached revisions get ``hf:org/name@<commit>``."""
+    (``hf:org/name``); other cached revisions get ``hf:org/name@<commit>``. Paths are relative to
+    the cache folder."""
+    found = Found()
+    pending: list[tuple[str, Path]] = []
+    _read_cache(Path(cache_dir), Path(cache_dir), found, pending, progress)
+    _hash_pending(found, pending, hashes=hashes, progress=progress)
+    return found
+
+
+def _read_cache(
+    cache_dir: Path, root: Path, found: Found, pending: list[tuple[str, Path]], progress: Progress | None
+) -> None:
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
-    found = Found()
     try:
         info = scan_cache_dir(cache_dir)
     except CacheNotFound as exc:
-        found.warn(None, f"{cache_dir}: not a Hugging Face cache: {exc}")
-        return found
+        found.warn(None, f"{_rel(cache_dir, root)}: not a Hugging Face cache: {exc}")
+        return
     for warning in info.warnings:
-        found.warn(None, f"{cache_dir}: {warning}")
-    root = Path(cache_dir)
-    for cached in sorted(info.repos, key=lambda r: (r.repo_type, r.repo_id)):
+        found.warn(None, f"{_rel(cache_dir, root)}: {warning}")
+    repos = sorted(info.repos, key=lambda r: (r.repo_type, r.repo_id))
+    if progress is not None:
+        progress("cache", 0, float(len(repos)))
+    for cached in repos:
+        if progress is not None:
+            progress("cache", 1, None)
         if cached.repo_type not in ("model", "dataset"):
             continue
         revisions = sorted(
-            cached.revisions, key=lambda r: (bool(r.refs) and "main" in r.refs, r.last_modified), reverse=True
+            cached.revisions,
+            key=lambda r: ("main" in r.refs, r.last_modified, r.commit_hash),
+            reverse=True,
         )
         base = model_id(cached.repo_id) if cached.repo_type == "model" else dataset_id(cached.repo_id)
         for i, rev in enumerate(revisions):
-            art_id = base if i == 0 else f"{base}@{rev.commit_hash}"
             snapshot = Path(rev.snapshot_path)
             repo = _Repo(
-                id=art_id,
+                id=base if i == 0 else f"{base}@{rev.commit_hash}",
                 repo_id=cached.repo_id,
                 type=cached.repo_type,
                 folder=snapshot,
@@ -864,10 +914,7 @@ def scan_cache(cache_dir: Path, *, hashes: bool = True, progress: Progress | Non
                 files=[Path(f.file_path) for f in sorted(rev.files, key=lambda f: f.file_name)],
                 found_in=_rel(snapshot, root),
             )
-            _read_repo(repo, found, hashes=hashes, progress=progress)
-            if progress is not None:
-                progress("cache", 1, None)
-    return found
+            _read_repo(repo, found, pending)
 
 
 def card_text_found(text: str, *, where: str | None = None) -> Found:

@@ -41,7 +41,7 @@ from aiprov.graph import Artifact
 from aiprov.scan._found import Found, Progress
 from aiprov.scan._pylicense import choose_license, looks_like_text
 
-__all__ = ["pypi_id", "pypi_purl", "scan_python", "site_packages"]
+__all__ = ["pypi_id", "pypi_purl", "scan_environment", "scan_python", "site_packages"]
 
 _TASK = "python environment"
 _TIMEOUT = 300.0  # seconds the other interpreter may take to list its distributions
@@ -450,3 +450,15 @@ def scan_python(
         found.add(_artifact(dist))
     _relate(dists, env, found)
     return found
+
+
+def scan_environment(folder: str | os.PathLike[str], *, progress: Progress | None = None) -> Found:
+    """The distributions of a virtual environment or site-packages folder, read from its files alone:
+    its interpreter is never run (running it would execute the environment's ``.pth`` files). What
+    :func:`aiprov.scan.scan` uses for an environment found inside a scanned folder.
+
+    Raises :class:`~aiprov.exceptions.InputError` when ``folder`` is not a folder holding one."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise InputError("is not a folder (a virtual environment or site-packages)", source=str(folder))
+    return scan_python(path, progress=progress)

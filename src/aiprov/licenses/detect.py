@@ -13,22 +13,24 @@ Two matchers, for two kinds of text:
   lines of the text are looked up in aiprov's catalog by name (its aliases); a hit has confidence
   0.8: the title was recognised, the body was not compared.
 
-The body wins when askalono is sure of it (0.9 or more); a recognised title wins over a weaker body
-match. With neither, the answer is None with the best score seen.
+A recognised title is taken as it is, and askalono is asked only about texts whose title names no
+license: the bindings load askalono's whole SPDX store on every call (half a second), which a
+scan of a cache holding hundreds of LICENSE files cannot pay for texts whose first line already
+says what they are. A body match counts from a score of 0.5 (askalono's own threshold for a
+likely match); below that the answer is None with the score seen.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 __all__ = ["HEADING_CONFIDENCE", "Detection", "detect_license", "have_text_matcher"]
 
 #: Confidence given to a license recognised by its title alone.
 HEADING_CONFIDENCE = 0.8
-_SURE = 0.9
 _LIKELY = 0.5
 _HEAD_LINES = 12
 _MAX_TEXT = 512 * 1024  # a LICENSE longer than this is compared on its first 512 KiB
@@ -71,42 +73,45 @@ def _normalize(name: str) -> str | None:
 
 
 def _by_heading(text: str) -> str | None:
-    seen = 0
+    """The license the first lines name: each line, then each line with the next (``Apache License`` /
+    ``Version 2.0, January 2004``), looked up by name in the catalog."""
+    lines: list[str] = []
     for raw in text.splitlines():
         line = raw.strip().strip("#*_=-").strip()
-        if not line:
-            continue
-        seen += 1
-        if seen > _HEAD_LINES:
-            break
-        if len(line) > 120 or not _TITLE_WORDS.search(line):
-            continue
-        found = _normalize(line)
-        if found is not None:
-            return found
+        if line:
+            lines.append(line)
+            if len(lines) > _HEAD_LINES:
+                break
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        for candidate in (line, f"{line} {lines[i + 1]}" if i + 1 < len(lines) else ""):
+            if not candidate or len(candidate) > 160 or not _TITLE_WORDS.search(candidate):
+                continue
+            found = _normalize(candidate)
+            if found is not None:
+                return found
     return None
 
 
 def detect_license(text: str) -> Detection:
     """Which license ``text`` is. Never raises for odd text: an empty or unknown text is
-    ``Detection(license=None, ...)``."""
-    text = text[:_MAX_TEXT]
+    ``Detection(license=None, ...)``. Results are cached per text (a cache of many repositories
+    holds the same few LICENSE texts)."""
+    return _detect(text[:_MAX_TEXT])
+
+
+@lru_cache(maxsize=512)
+def _detect(text: str) -> Detection:
     if not text.strip():
         return Detection(license=None, confidence=0.0, method=None)
-    body: tuple[str | None, float] = (None, 0.0)
-    matcher = _askalono()
-    if matcher is not None:
-        result = matcher.identify(text)
-        score = float(getattr(result, "score", 0.0) or 0.0)
-        name = getattr(result, "name", None)
-        if isinstance(name, str) and name:
-            body = (_normalize(name) or name, score)
     heading = _by_heading(text)
-    if body[0] is not None and body[1] >= _SURE:
-        return Detection(license=body[0], confidence=body[1], method="askalono")
     if heading is not None:
-        confidence = max(HEADING_CONFIDENCE, body[1]) if body[0] == heading else HEADING_CONFIDENCE
-        return Detection(license=heading, confidence=confidence, method="heading")
-    if body[0] is not None and body[1] >= _LIKELY:
-        return Detection(license=body[0], confidence=body[1], method="askalono")
-    return Detection(license=None, confidence=body[1], method=None)
+        return Detection(license=heading, confidence=HEADING_CONFIDENCE, method="heading")
+    matcher = _askalono()
+    if matcher is None:
+        return Detection(license=None, confidence=0.0, method=None)
+    result = matcher.identify(text)
+    score = float(getattr(result, "score", 0.0) or 0.0)
+    name = getattr(result, "name", None)
+    if isinstance(name, str) and name and score >= _LIKELY:
+        return Detection(license=_normalize(name) or name, confidence=score, method="askalono")
+    return Detection(license=None, confidence=score, method=None)

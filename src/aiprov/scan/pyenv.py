@@ -5,9 +5,10 @@ Three ways to name the environment (:func:`scan_python`):
 
 * nothing: the running interpreter (``importlib.metadata`` over ``sys.path``);
 * an interpreter (a path or a command on ``PATH``): a small self-contained script runs in it, in
-  isolated mode (``python -I``: no user site, no ``PYTHONPATH``, no current folder on the path),
-  importing only the standard library; it reads each distribution's metadata file and prints JSON.
-  Nothing of the scanned environment is imported;
+  isolated mode without the site module (``python -I -S``: no user site, no ``PYTHONPATH``, no current
+  folder on the path, no ``.pth`` file executed), importing only the standard library; it lists the
+  interpreter's site-packages folders, reads each distribution's metadata file and prints JSON.
+  Nothing of the scanned environment is imported or run;
 * a folder: a ``site-packages`` folder, or a virtual environment (``pyvenv.cfg``; its
   ``lib/pythonX.Y/site-packages``) read from the files alone, without running anything. This is how a
   project's ``.venv`` is scanned (:func:`aiprov.scan.code.project_environments`).
@@ -48,11 +49,34 @@ _TIMEOUT = 300.0  # seconds the other interpreter may take to list its distribut
 _MAX_KEPT_TEXT = 300  # characters of a License field holding a whole text kept as a property
 _FOLDER = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+?)(?:-py\d[\w.]*)?\.(?:dist|egg)-info$")
 
-#: Runs inside the named interpreter (``python -I -c``). Standard library only; reads metadata files
+#: Runs inside the named interpreter (``python -I -S -c``). Standard library only; reads metadata files
 #: through importlib.metadata and prints one JSON document.
 _CHILD = r"""
-import json, os, platform, sys
+import json, os, platform, site, sys
 from importlib import metadata
+
+# Run with -S: the site module's main() did not run, so no .pth file of the environment was executed.
+# Its site-packages folders are computed here as site.py would: a venv is the folder holding the
+# pyvenv.cfg beside the executable or one level up; the base ones are added when it includes them,
+# the user's when it is not a venv.
+exe_dir = os.path.dirname(os.path.abspath(sys.executable))
+prefix, base, user = sys.prefix, False, True
+for folder in (exe_dir, os.path.dirname(exe_dir)):
+    cfg = os.path.join(folder, "pyvenv.cfg")
+    if os.path.isfile(cfg):
+        prefix, user = folder, False
+        with open(cfg, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                key, _, value = line.partition("=")
+                if key.strip() == "include-system-site-packages":
+                    base = value.strip().lower() == "true"
+        break
+paths = list(site.getsitepackages([prefix]))
+if base:
+    paths += [p for p in site.getsitepackages([sys.base_prefix]) if p not in paths]
+if user:
+    paths.append(site.getusersitepackages())
+paths = [p for p in paths if os.path.isdir(p)]
 
 def _fmt(info):
     v = "%d.%d.%d" % (info.major, info.minor, info.micro)
@@ -61,7 +85,7 @@ def _fmt(info):
     return v
 
 out = []
-for dist in metadata.distributions():
+for dist in metadata.distributions(path=paths):
     path = getattr(dist, "_path", None)
     text, error = None, None
     try:
@@ -201,7 +225,7 @@ def _run_interpreter(interpreter: str) -> tuple[str, dict[str, str], list[_Raw]]
         exe = which
     try:
         proc = subprocess.run(
-            [exe, "-I", "-c", _CHILD],
+            [exe, "-I", "-S", "-c", _CHILD],
             capture_output=True,
             timeout=_TIMEOUT,
             check=False,

@@ -180,7 +180,7 @@ def parse_card(text: str, where: str, repo_type: str | None) -> tuple[dict[str, 
     from huggingface_hub import DatasetCard, ModelCard
     from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
-    from aiprov.formats._yaml import refuse_aliases
+    from aiprov.formats._yaml import NoAliasLoader, refuse_aliases
 
     warnings: list[str] = []
     match = REGEX_YAML_BLOCK.search(text)
@@ -199,7 +199,9 @@ def parse_card(text: str, where: str, repo_type: str | None) -> tuple[dict[str, 
         return {}, None, warnings
     with _quiet_hub():
         try:
-            raw = yaml.safe_load(match.group(2))  # aliases refused above: bounded
+            raw = yaml.load(
+                match.group(2), Loader=NoAliasLoader
+            )  # libyaml's safe loader; aliases refused above
         except yaml.YAMLError as exc:
             warnings.append(f"{where}: card YAML is not valid: {exc}; card data not read")
             return {}, None, warnings

@@ -746,6 +746,8 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
     for entry in entries:
         path = Path(entry.path)
         if entry.name in _SKIP_DIRS or (entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)):
+            if entry.is_dir(follow_symlinks=False) and (path / "pyvenv.cfg").is_file():
+                walk.envs.append(path)  # a hidden environment (.venv) is still the project's
             continue
         try:
             if entry.is_symlink():

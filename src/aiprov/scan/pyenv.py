@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from aiprov.exceptions import InputError
-from aiprov.graph import Artifact
+from aiprov.graph import Artifact, Relation
 from aiprov.scan._found import Found, Progress
 from aiprov.scan._pylicense import choose_license, looks_like_text
 
@@ -258,7 +258,9 @@ def _run_interpreter(interpreter: str) -> tuple[str, dict[str, str], list[_Raw]]
 
 # -- metadata -> artifacts --------------------------------------------------------------------------
 def _parse(text: str) -> Message:
-    msg = email.message_from_string(text)
+    # the headers only: the body is the long description, which nothing here reads
+    head = text.replace("\r\n", "\n").partition("\n\n")[0]
+    msg = email.message_from_string(head + "\n\n")
     # RFC 822 continuation lines (a License field holding a whole text): dedented, as importlib does
     for key, value in list(msg.items()):
         if isinstance(value, str) and "\n" in value:
@@ -370,6 +372,17 @@ def _relate(dists: dict[str, _Dist], env: Mapping[str, str], found: Found) -> No
     from packaging.utils import canonicalize_name
     from packaging.version import InvalidVersion, Version
 
+    seen = {(r.source, r.kind, r.target) for r in found.relations}
+
+    def relate(source: str, target: str, props: dict[str, Any]) -> None:
+        # once per pair (a package may list a requirement twice, under two markers); a set, not
+        # Found.relate's scan of the list, so thousands of requirements stay linear
+        if (source, "depends_on", target) not in seen:
+            seen.add((source, "depends_on", target))
+            found.relations.append(
+                Relation(source=source, kind="depends_on", target=target, properties=props)
+            )
+
     for dist in dists.values():
         extras = [str(canonicalize_name(e)) for e in _all(dist.meta, "Provides-Extra")]
         plain: list[tuple[Any, str]] = []
@@ -405,7 +418,7 @@ def _relate(dists: dict[str, _Dist], env: Mapping[str, str], found: Found) -> No
                 found.warn(dist.id, f"{dist.path}: requires {text!r}, which is not installed")
                 continue
             if target.id != dist.id:
-                found.relate(dist.id, "depends_on", target.id, {"requirement": text})
+                relate(dist.id, target.id, {"requirement": text})
             if not satisfied(req):
                 found.warn(
                     dist.id, f"{dist.path}: requires {text!r} but {target.name} {target.version} is installed"
@@ -416,7 +429,7 @@ def _relate(dists: dict[str, _Dist], env: Mapping[str, str], found: Found) -> No
             for req, text in reqs:
                 target_id = pypi_id(req.name)
                 if target_id != dist.id:
-                    found.relate(dist.id, "depends_on", target_id, {"requirement": text, "extra": extra})
+                    relate(dist.id, target_id, {"requirement": text, "extra": extra})
 
 
 def scan_python(

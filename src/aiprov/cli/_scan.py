@@ -1,8 +1,8 @@
 """``aiprov scan PATH... [--hf-cache [DIR]] [--python [INTERPRETER]] [--hub] [--no-hash] [--to FORMAT] [-o OUT]``.
 
 Also the door through which ``check``, ``obligations`` and ``openness`` read a folder: it is
-scanned, then judged (:func:`load_or_scan`). Scan warnings go to stderr; a progress bar is shown
-only when stderr is a terminal.
+scanned, then judged (:func:`load_or_scan`). Scan warnings go to stderr; a progress bar (rich when
+installed, else tqdm, which huggingface_hub brings) is shown only when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -73,20 +73,12 @@ class _Bar:
     """A rich progress bar fed by the scanners' ``progress(task, advance, total)`` calls."""
 
     def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
+            TaskProgressColumn(),
             TimeRemainingColumn(),
             console=_stderr_console(),
             transient=True,
@@ -117,12 +109,47 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
-def _progress_bar() -> _Bar | None:
+class _TqdmBar:
+    """The same, with tqdm (installed with huggingface_hub) where rich is not installed."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, task: str, advance: float, total: float | None) -> None:
+        bar = self._bars.get(task)
+        if bar is None:
+            unit = "B" if task == "hashing" else "it"
+            bar = self._bars[task] = self._tqdm(
+                desc=task, total=total, unit=unit, unit_scale=unit == "B", leave=False, file=sys.stderr
+            )
+        elif total is not None:
+            bar.total = (bar.total or 0) + total
+            bar.refresh()
+        if advance:
+            bar.update(advance)
+
+    def __enter__(self) -> _TqdmBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+def _progress_bar() -> _Bar | _TqdmBar | None:
+    """A progress bar on a terminal (rich, else tqdm), none when stderr is not a terminal."""
     if not sys.stderr.isatty():
         return None
     try:
         return _Bar()
-    except ImportError:  # rich is optional: no bar without it
+    except ImportError:
+        pass
+    try:
+        return _TqdmBar()
+    except ImportError:
         return None
 
 

@@ -479,3 +479,32 @@ def test_a_cache_inside_a_scanned_tree_is_read_as_a_cache(tmp_path: Path) -> Non
         art.hash_map["sha256"]
         == hashlib.sha256((Path(art.properties["root"]) / art.properties["path"]).read_bytes()).hexdigest()
     )
+
+
+def test_gguf_header_names_the_base_when_the_card_does_not(tmp_path: Path) -> None:
+    """A GGUF repo whose card has no base_model: general.base_model.0.repo_url gives it, quantized_from."""
+    from .hf_fixtures import write_gguf
+
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "README.md").write_text(card({"license": "apache-2.0"}))
+    write_gguf(folder / "model-Q8_0.gguf", name="x", license_id="apache-2.0", base_repo="org/base")
+    bom = aiprov.scan(folder)
+    (r,) = [r for r in bom.relations if r.kind == "quantized_from"]
+    assert r.target == "hf:org/base" and r.properties["base_from"] == "gguf"
+    assert bom["hf:org/base"].properties["found_in"] == "model-Q8_0.gguf#general.base_model.0.repo_url"
+
+
+def test_gptq_config_makes_a_quantization(tmp_path: Path) -> None:
+    """config.json with a GPTQ quantization_config: quantized_from, and the method as a property."""
+    repo = write_repo(
+        tmp_path / "g",
+        {
+            "README.md": card({"license": "apache-2.0", "base_model": "org/base"}),
+            "config.json": json.dumps({"quantization_config": {"quant_method": "gptq", "bits": 4}}),
+            "model.safetensors": safetensors_bytes(),
+        },
+    )
+    bom = aiprov.scan(repo)
+    assert [r.kind for r in bom.outgoing("file:g") if r.target == "hf:org/base"] == ["quantized_from"]
+    assert bom["file:g"].properties["quantization"] == "gptq"

@@ -111,7 +111,9 @@ class Found:
             if key not in seen:
                 seen.add(key)
                 self.relations.append(r)
+        known = set(self.warnings)
         for w in other.warnings:
-            if w not in self.warnings:
+            if w not in known:
+                known.add(w)
                 self.warnings.append(w)
         return self

@@ -13,7 +13,7 @@ import pytest
 
 import aiprov
 from aiprov.cli import main
-from aiprov.scan import huggingface, weights
+from aiprov.scan import _cards, weights
 
 from .hf_fixtures import card, safetensors_bytes, write_gguf
 
@@ -175,7 +175,7 @@ def test_unreadable_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(huggingface, "open", guarded, raising=False)
+    monkeypatch.setattr(_cards, "open", guarded, raising=False)
     bom = aiprov.scan(folder)
     assert warnings_of(bom, "file:m") == ["README.md: cannot be read: Permission denied"]
     assert bom["file:m/model.safetensors"].hashes

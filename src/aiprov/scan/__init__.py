@@ -132,14 +132,14 @@ def _scan_envs(found: Found, envs: list[Path], *, explicit: object, progress: Pr
 
 
 def _scan_file(path: Path, *, hashes: bool, progress: Progress | None) -> Found:
-    from aiprov.scan import huggingface as hf
+    from aiprov.scan import _cards as cards
 
     if path.suffix.lower() in _CARD_SUFFIXES:
         try:
-            text = hf._read_text(path, hf._MAX_CARD)
+            text = cards.read_text(path, cards.MAX_CARD)
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from None
-        return hf.card_text_found(text, where=str(path))
+        return cards.card_text_found(text, where=str(path))
     found = Found()
     from aiprov.scan.weights import hash_files, weights_metadata
 
@@ -193,19 +193,19 @@ def from_model_card(path_or_text: str | os.PathLike[str]) -> AIBOM:
 
     ``path_or_text``: a README.md path, or the card's text (anything starting with ``---`` or
     containing a newline is taken as text)."""
-    from aiprov.scan import huggingface as hf
+    from aiprov.scan import _cards as cards
 
     text_given = isinstance(path_or_text, str) and (
         path_or_text.lstrip().startswith("---") or "\n" in path_or_text
     )
     if text_given:
         assert isinstance(path_or_text, str)
-        found = hf.card_text_found(path_or_text)
+        found = cards.card_text_found(path_or_text)
         return _build(found, [])
     path = _check_root(Path(path_or_text))
     try:
-        text = hf._read_text(path, hf._MAX_CARD)
+        text = cards.read_text(path, cards.MAX_CARD)
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from None
-    found = hf.card_text_found(text, where=str(path))
+    found = cards.card_text_found(text, where=str(path))
     return _build(found, [str(path.absolute().parent)])

@@ -37,7 +37,7 @@ def fill(found: Found, *, progress: Progress | None = None, api: Any = None) -> 
     """What the Hub says about the ids in ``found`` that the disk did not resolve (a new Found to merge)."""
     from huggingface_hub import HfApi
 
-    from aiprov.scan import huggingface as hf
+    from aiprov.scan import _cards as hf
 
     api = api or HfApi()
     out = Found()
@@ -82,7 +82,7 @@ def _from_info(hf: Any, art: Artifact, repo_id: str, kind: str, info: Any) -> Fo
     card: dict[str, Any] = {}
     if card_data is not None:
         raw = card_data.to_dict() if hasattr(card_data, "to_dict") else card_data
-        card = hf._plain(raw) if isinstance(raw, dict) else {}
+        card = hf.plain(raw) if isinstance(raw, dict) else {}
     sha = getattr(info, "sha", None)
     siblings = [getattr(s, "rfilename", None) for s in (getattr(info, "siblings", None) or [])]
     files = sorted(f for f in siblings if isinstance(f, str))
@@ -95,24 +95,17 @@ def _from_info(hf: Any, art: Artifact, repo_id: str, kind: str, info: Any) -> Fo
         props["gated"] = gated
     if files:
         props["hub_files"] = files[:_MAX_FILES]
-    license_value = card.get("license") if isinstance(card.get("license"), str) else None
-    if license_value and license_value.lower() == "other" and isinstance(card.get("license_name"), str):
-        props["card_license"] = license_value
-        license_value = card["license_name"]
-    for key in ("license_name", "license_link", "pipeline_tag", "library_name", "language", "tags"):
-        if key in card:
-            props[key] = card[key]
-    if card:
-        props["card"] = card
-    repo = hf._Repo(
+    license_value, card_props = hf.card_fields(card, f"{where}/README.md#license_name")
+    props.update(card_props)
+    repo = hf.Repo(
         id=art.id, repo_id=repo_id, type=kind, folder=Path(where), root=Path("."), commit=sha, found_in=where
     )
     if kind == "model":
         quantized = any(f.lower().endswith(".gguf") for f in files)
         adapter: dict[str, Any] | None = {} if "adapter_config.json" in files else None
-        hf._model_relations(repo, found, card, card_data, adapter, [], quantized, "README.md", props)
+        hf.model_relations(repo, found, card, card_data, adapter, [], quantized, "README.md")
     else:
-        hf._dataset_relations(repo, found, card, card_data, "README.md", "")
+        hf.dataset_relations(repo, found, card, card_data, "README.md", "")
     found.add(
         Artifact(
             id=art.id,

@@ -1,145 +1,65 @@
-"""Hugging Face repositories on disk and the Hugging Face cache: cards, adapter and config files, revisions.
+"""Hugging Face repositories on disk and the Hugging Face cache: folders, revisions, files.
 
 A repository is read from a folder (a ``git clone``, a ``snapshot_download`` folder, or one laid out
-the same way) or from a cached revision (``scan_cache_dir``). Its model or dataset card is parsed by
-huggingface_hub's own ``ModelCard`` / ``DatasetCard`` (after aiprov refuses YAML aliases), and turned
-into artifacts and relations: ``base_model`` with ``base_model_relation`` (inferred from the files
-when absent, and marked so), ``datasets``, ``model-index`` evaluation datasets, ``source_datasets``,
-the model that generated a dataset. Weight and data files become artifacts of their own, contained
-by the repository, with their sha256 and header metadata (:mod:`aiprov.scan.weights`).
+the same way) or from a cached revision (huggingface_hub's ``scan_cache_dir``), each pinned to its
+commit where one is known. Its card becomes artifacts and relations (:mod:`aiprov.scan._cards`);
+``adapter_config.json``, ``config.json`` and ``generation_config.json`` add the base model, the
+architecture and the quantization; the LICENSE file's text is matched
+(:mod:`aiprov.licenses.detect`). Weight and data files become artifacts of their own, contained by
+the repository, with their header metadata and sha256 (:mod:`aiprov.scan.weights`), hashed in one
+parallel pass for the whole scan.
 
-huggingface_hub is imported here only, when a scan runs.
+huggingface_hub is imported only when a scan runs.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from aiprov.graph import Artifact, thaw
 from aiprov.licenses.detect import detect_license
+from aiprov.scan._cards import (
+    MAX_CARD,
+    Repo,
+    card_fields,
+    dataset_id,
+    dataset_relations,
+    found_at,
+    hub_ref,
+    is_dataset_card,
+    model_id,
+    model_relations,
+    parse_card,
+    plain,
+    purl_for,
+    read_text,
+    relpath,
+)
 from aiprov.scan._found import Found, Progress
 from aiprov.scan.weights import DATA_SUFFIXES, WEIGHT_SUFFIXES, hash_files, weights_metadata
 
 __all__ = [
-    "RELATION_OF",
-    "card_text_found",
     "dataset_id",
     "is_cache",
     "model_id",
     "purl_for",
     "scan_cache",
     "scan_tree",
-]
+]  # ids re-exported from _cards
 
-#: ``base_model_relation`` values (the Hub's) -> aiprov relation kinds.
-RELATION_OF = {
-    "adapter": "adapter_of",
-    "merge": "merged_from",
-    "quantized": "quantized_from",
-    "finetune": "fine_tuned_from",
-}
-_MAX_CARD = 4 * 1024 * 1024  # a model card is read up to 4 MiB (its YAML is at the top)
 _MAX_JSON = 4 * 1024 * 1024  # config.json and friends
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
-_HUB_URL = re.compile(
-    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+?)(?:\.git)?/?$"
-)
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".cache", ".ipynb_checkpoints"})
 _LICENSE_FILES = re.compile(r"^licen[cs]e(\.md|\.txt|\.rst)?$", re.IGNORECASE)
-_QUANT_METHODS = frozenset(
-    {"gptq", "awq", "bitsandbytes", "aqlm", "exl2", "hqq", "eetq", "fp8", "compressed-tensors"}
+_CARD_KEYS = re.compile(
+    r"^(license|base_model|datasets|pipeline_tag|library_name|source_datasets|task_categories|model-index|tags)\s*:",
+    re.MULTILINE,
 )
-_DATASET_KEYS = frozenset(
-    {"source_datasets", "task_categories", "task_ids", "size_categories", "annotations_creators",
-     "language_creators", "multilinguality", "configs", "dataset_info", "pretty_name"}
-)  # fmt: skip
-_MODEL_KEYS = frozenset({"base_model", "pipeline_tag", "library_name", "model-index", "base_model_relation"})
-#: dataset card keys that name the model(s) that generated the data (conventions seen on the Hub)
-_GENERATOR_KEYS = ("generated_by", "generator", "source_models", "teacher_model", "model_used")
-_GENERATED_TEXT = re.compile(
-    r"(?:generated|synthesi[sz]ed|created|produced|distilled)\s+(?:with|by|using|from)\s+"
-    r"(?:the\s+)?(?:model\s+)?\[?`?([A-Za-z0-9][\w.-]*/[\w.-]*[\w])`?\]?",
-    re.IGNORECASE,
-)
-
-
-# -- ids and purls -------------------------------------------------------------------------------
-def model_id(repo_id: str) -> str:
-    return f"hf:{repo_id}"
-
-
-def dataset_id(repo_id: str) -> str:
-    return f"hf-dataset:{repo_id}"
-
-
-def purl_for(repo_id: str, commit: str | None) -> str:
-    """``pkg:huggingface/<org>/<name>@<commit>`` (the purl spec's huggingface type; the commit lowercase)."""
-    from packageurl import PackageURL
-
-    namespace, _, name = repo_id.rpartition("/")
-    purl = PackageURL(
-        type="huggingface", namespace=namespace or None, name=name, version=commit.lower() if commit else None
-    )
-    return str(purl.to_string())
-
-
-def _hub_ref(value: Any) -> tuple[str, str] | None:
-    """A repo id (and ``model``/``dataset``) from a card value: ``org/name``, a hub URL, or None."""
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    m = _HUB_URL.match(value)
-    if m:
-        return m.group(2), "dataset" if m.group(1) else "model"
-    if _REPO_ID.match(value) and not value.startswith((".", "/")):
-        return value, "model"
-    return None
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-def _plain(value: Any) -> Any:
-    """Card data as JSON-safe values (YAML dates become ISO strings)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix() or "."
-    except ValueError:
-        return path.as_posix()
-
-
-# -- reading files, bounded ----------------------------------------------------------------------
-def _read_text(path: Path, limit: int) -> str:
-    with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        data = data[:limit]
-    return data.decode("utf-8", errors="replace")
 
 
 def _read_json(path: Path, where: str, found: Found, subject: str) -> dict[str, Any] | None:
@@ -147,7 +67,7 @@ def _read_json(path: Path, where: str, found: Found, subject: str) -> dict[str, 
         if path.stat().st_size > _MAX_JSON:
             found.warn(subject, f"{where}: over {_MAX_JSON // (1024 * 1024)} MiB, not read")
             return None
-        data = json.loads(_read_text(path, _MAX_JSON))
+        data = json.loads(read_text(path, _MAX_JSON))
     except OSError as exc:
         found.warn(subject, f"{where}: cannot be read: {exc.strerror or exc}")
         return None
@@ -160,109 +80,7 @@ def _read_json(path: Path, where: str, found: Found, subject: str) -> dict[str, 
     return data
 
 
-@contextmanager
-def _quiet_hub() -> Iterator[None]:
-    """huggingface_hub logs a warning for a card without metadata; aiprov reports its own."""
-    logger = logging.getLogger("huggingface_hub")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def parse_card(text: str, where: str, repo_type: str | None) -> tuple[dict[str, Any], Any, list[str]]:
-    """Card data (plain dict), the huggingface_hub card-data object (None without one) and warnings.
-
-    ``repo_type`` None decides model or dataset from the keys."""
-    import yaml
-    from huggingface_hub import DatasetCard, ModelCard
-    from huggingface_hub.repocard import REGEX_YAML_BLOCK
-
-    from aiprov.formats._yaml import NoAliasLoader, refuse_aliases
-
-    warnings: list[str] = []
-    match = REGEX_YAML_BLOCK.search(text)
-    if not match:
-        return {}, None, warnings
-    try:
-        refuse_aliases(match.group(2), where, "YAML aliases are not read")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 2}, " if mark else ""  # +1 for 1-based, +1 for the opening ---
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        warnings.append(f"{where}: {line}card YAML is not valid: {problem}; card data not read")
-        return {}, None, warnings
-    except Exception as exc:  # ParseError from refuse_aliases
-        warnings.append(f"{exc}; card data not read")
-        return {}, None, warnings
-    with _quiet_hub():
-        try:
-            raw = yaml.load(
-                match.group(2), Loader=NoAliasLoader
-            )  # libyaml's safe loader; aliases refused above
-        except yaml.YAMLError as exc:
-            warnings.append(f"{where}: card YAML is not valid: {exc}; card data not read")
-            return {}, None, warnings
-        if not isinstance(raw, dict):
-            warnings.append(f"{where}: card metadata is not a mapping; card data not read")
-            return {}, None, warnings
-        if repo_type is None:
-            repo_type = "dataset" if (set(raw) & _DATASET_KEYS and not set(raw) & _MODEL_KEYS) else "model"
-        cls = DatasetCard if repo_type == "dataset" else ModelCard
-        try:
-            card = cls(text)
-        except (ValueError, TypeError) as exc:
-            warnings.append(f"{where}: {str(exc).split('. Pass')[0]}; the rest of the card was read")
-            try:
-                card = cls(text, ignore_metadata_errors=True)
-            except (ValueError, TypeError) as exc2:
-                warnings.append(f"{where}: card data not read: {exc2}")
-                return _plain(raw), None, warnings
-    return _plain(raw), card.data, warnings
-
-
-# -- one repository --------------------------------------------------------------------------------
-@dataclass
-class _Repo:
-    """A repository being read: its id, type, where its files are and what was found."""
-
-    id: str
-    repo_id: str | None  # the Hub id, when known
-    type: str  # model | dataset
-    folder: Path
-    root: Path  # the scan root: paths in found_in and properties are relative to it
-    commit: str | None
-    files: list[Path] = field(default_factory=list)  # absolute paths of the repo's files
-    found_in: str = ""
-
-
-def _found_at(repo: _Repo, name: str, key: str | None = None) -> str:
-    where = _rel(repo.folder / name, repo.root)
-    return f"{where}#{key}" if key else where
-
-
-def _reference(found: Found, kind: str, repo_id: str, where: str) -> str:
-    """An artifact for an id named in a card or file, unresolved until the repository itself is seen."""
-    art_id = model_id(repo_id) if kind == "model" else dataset_id(repo_id)
-    namespace, _, name = repo_id.rpartition("/")
-    found.add(
-        Artifact(
-            id=art_id,
-            kind=kind,
-            name=name,
-            supplier=namespace or None,
-            license="NOASSERTION",
-            purl=purl_for(repo_id, None) if kind == "model" else None,
-            source=f"https://huggingface.co/{'datasets/' if kind == 'dataset' else ''}{repo_id}",
-            properties={"found_in": where, "unresolved": True},
-        )
-    )
-    return art_id
-
-
-def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> None:
+def _read_repo(repo: Repo, found: Found, pending: list[tuple[str, Path]]) -> None:
     """Read one repository into ``found``; its weight and data files are appended to ``pending``
     (artifact id, path) to be hashed together with every other repository's (:func:`_hash_pending`)."""
     subject = repo.id
@@ -278,9 +96,9 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
     data: Any = None
     readme = top.get("readme.md")
     if readme is not None:
-        where = _found_at(repo, readme)
+        where = found_at(repo, readme)
         try:
-            text = _read_text(names[readme], _MAX_CARD)
+            text = read_text(names[readme], MAX_CARD)
         except OSError as exc:
             warnings.append(f"{where}: cannot be read: {exc.strerror or exc}")
         else:
@@ -295,7 +113,7 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
         ("generation_config.json", "generation"),
     ):
         if key in top:
-            value = _read_json(names[top[key]], _found_at(repo, top[key]), found, subject)
+            value = _read_json(names[top[key]], found_at(repo, top[key]), found, subject)
             if holder == "adapter":
                 adapter = value
             elif holder == "config":
@@ -305,24 +123,8 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
     # -- the repository artifact
     name = repo.repo_id.rpartition("/")[2] if repo.repo_id else repo.folder.name
     supplier = repo.repo_id.rpartition("/")[0] or None if repo.repo_id else None
-    license_text = card.get("license")
-    license_value = ", ".join(_strings(license_text)) if isinstance(license_text, list) else license_text
-    license_value = license_value if isinstance(license_value, str) and license_value.strip() else None
-    for key in ("license_name", "license_link"):
-        if isinstance(card.get(key), str):
-            props[key] = card[key]
-    if license_value is not None and license_value.strip().lower() == "other":
-        props["card_license"] = license_value
-        if isinstance(card.get("license_name"), str) and card["license_name"].strip():
-            license_value = card["license_name"].strip()
-            props["license_resolved_from"] = _found_at(repo, readme or "README.md", "license_name")
-    for key in ("pipeline_tag", "library_name", "language", "tags"):
-        if key in card:
-            props[key] = card[key]
-    if "pipeline_tag" in card and isinstance(card["pipeline_tag"], str):
-        props["task"] = card["pipeline_tag"]
-    if card:
-        props["card"] = card
+    license_value, card_props = card_fields(card, found_at(repo, readme or "README.md", "license_name"))
+    props.update(card_props)
     if config is not None:
         arch = config.get("architectures")
         if isinstance(arch, list) and arch and isinstance(arch[0], str):
@@ -335,19 +137,19 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
         if isinstance(quant, dict) and isinstance(quant.get("quant_method"), str):
             props["quantization"] = quant["quant_method"]
     if generation is not None:
-        props["generation_config"] = _plain(generation)
+        props["generation_config"] = plain(generation)
     if adapter is not None:
         props["adapter_config"] = {
-            k: _plain(v)
+            k: plain(v)
             for k, v in adapter.items()
             if k in ("peft_type", "task_type", "r", "lora_alpha", "target_modules", "base_model_name_or_path")
         }
     # -- the LICENSE file
     for lower, original in sorted(top.items()):
         if _LICENSE_FILES.match(lower):
-            where = _found_at(repo, original)
+            where = found_at(repo, original)
             try:
-                detection = detect_license(_read_text(names[original], 512 * 1024))
+                detection = detect_license(read_text(names[original], 512 * 1024))
             except OSError as exc:
                 warnings.append(f"{where}: cannot be read: {exc.strerror or exc}")
                 break
@@ -374,15 +176,15 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
     for rel, p in files:
         fid = f"{repo.id}/{rel}"
         fprops: dict[str, Any] = {
-            "found_in": _rel(p if not p.is_symlink() else repo.folder / rel, repo.root),
-            "path": _rel(repo.folder / rel, repo.root),
+            "found_in": relpath(p if not p.is_symlink() else repo.folder / rel, repo.root),
+            "path": relpath(repo.folder / rel, repo.root),
             "root": str(repo.root),
         }
         fwarn: list[str] = []
         meta, problem = weights_metadata(p) if file_kind == "weights" else ({}, None)
         if problem:
             fwarn.append(
-                f"{_rel(repo.folder / rel, repo.root)}: {problem.split(': ', 1)[1] if ': ' in problem else problem}"
+                f"{relpath(repo.folder / rel, repo.root)}: {problem.split(': ', 1)[1] if ': ' in problem else problem}"
             )
         fprops.update(meta)
         gg = meta.get("gguf") or {}
@@ -391,7 +193,7 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
         count = gg.get("general.base_model.count")
         for i in range(count if isinstance(count, int) and 0 < count < 64 else 0):
             for key in (f"general.base_model.{i}.repo_url", f"general.base_model.{i}.url"):
-                ref = _hub_ref(gg.get(key))
+                ref = hub_ref(gg.get(key))
                 if ref:
                     gguf_bases.append((ref[0], f"{fprops['path']}#{key}"))
                     break
@@ -400,7 +202,7 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
             fprops["license_from"] = f"{fprops['path']}#general.license"
         elif license_value is not None:  # the card's license covers the repository's files
             file_license = license_value
-            fprops["license_from"] = props.get("license_resolved_from") or _found_at(
+            fprops["license_from"] = props.get("license_resolved_from") or found_at(
                 repo, readme or "README.md", "license"
             )
         pending.append((fid, p))
@@ -416,7 +218,7 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
         props.setdefault("quantization", "gguf" if quantized_file else props.get("quantization"))
     # -- relations from the card and the files
     if kind == "model":
-        _model_relations(
+        model_relations(
             repo,
             found,
             card,
@@ -425,10 +227,9 @@ def _read_repo(repo: _Repo, found: Found, pending: list[tuple[str, Path]]) -> No
             gguf_bases,
             quantized_file or "quantization" in props,
             readme,
-            props,
         )
     else:
-        _dataset_relations(repo, found, card, data, readme, text_of_card(names, readme))
+        dataset_relations(repo, found, card, data, readme, text_of_card(names, readme))
     purl = purl_for(repo.repo_id, repo.commit) if (repo.repo_id and kind == "model") else None
     source = None
     if repo.repo_id:
@@ -478,7 +279,7 @@ def text_of_card(names: dict[str, Path], readme: str | None) -> str:
     if readme is None:
         return ""
     try:
-        return _read_text(names[readme], _MAX_CARD)
+        return read_text(names[readme], MAX_CARD)
     except OSError:
         return ""
 
@@ -489,115 +290,6 @@ def _is_config(rel: str) -> bool:
         base.endswith(("config.json", ".index.json"))
         or base.startswith(("tokenizer", "special_tokens", "vocab", "added_tokens"))
     )
-
-
-def _model_relations(
-    repo: _Repo,
-    found: Found,
-    card: dict[str, Any],
-    data: Any,
-    adapter: dict[str, Any] | None,
-    gguf_bases: list[tuple[str, str]],
-    quantized: bool,
-    readme: str | None,
-    props: dict[str, Any],
-) -> None:
-    card_file = readme or "README.md"
-    bases: list[tuple[str, str]] = []  # (repo id, found_in)
-    for value in _strings(card.get("base_model")):
-        ref = _hub_ref(value)
-        if ref:
-            bases.append((ref[0], _found_at(repo, card_file, "base_model")))
-        else:
-            found.warn(
-                repo.id,
-                f"{_found_at(repo, card_file, 'base_model')}: {value!r} is not a Hub id; not followed",
-            )
-    source_of = "card"
-    if not bases and adapter is not None:
-        ref = _hub_ref(adapter.get("base_model_name_or_path"))
-        if ref:
-            bases.append((ref[0], _found_at(repo, "adapter_config.json", "base_model_name_or_path")))
-            source_of = "adapter_config.json"
-    if not bases and gguf_bases:
-        bases.extend(gguf_bases)
-        source_of = "gguf"
-    bases = list(dict.fromkeys(b for b in bases if b[0] != repo.repo_id))
-    declared = card.get("base_model_relation")
-    relation_props: dict[str, Any] = {}
-    if isinstance(declared, str) and declared in RELATION_OF:
-        kind = RELATION_OF[declared]
-        relation_props["declared"] = _found_at(repo, card_file, "base_model_relation")
-    else:
-        if isinstance(declared, str):
-            found.warn(
-                repo.id,
-                f"{_found_at(repo, card_file, 'base_model_relation')}: unknown value {declared!r}; inferred from the files instead",
-            )
-        if adapter is not None:
-            kind, why = "adapter_of", "adapter_config.json"
-        elif quantized:
-            kind, why = "quantized_from", "a quantized weights file (GGUF, GPTQ, AWQ, ...)"
-        elif len(bases) > 1:
-            kind, why = "merged_from", "several base models"
-        else:
-            kind, why = "fine_tuned_from", "no adapter, quantization or second base: a fine-tune"
-        relation_props = {"inferred": True, "inferred_from": why}
-    if source_of != "card":
-        relation_props["base_from"] = source_of
-    for base, where in bases:
-        target = _reference(found, "model", base, where)
-        found.relate(repo.id, kind, target, relation_props)
-    for value in _strings(card.get("datasets")):
-        ref = _hub_ref(value)
-        if ref:
-            target = _reference(found, "dataset", ref[0], _found_at(repo, card_file, "datasets"))
-            found.relate(repo.id, "trained_on", target)
-    for result in getattr(data, "eval_results", None) or []:
-        ref = _hub_ref(getattr(result, "dataset_type", None))
-        if ref:
-            target = _reference(found, "dataset", ref[0], _found_at(repo, card_file, "model-index"))
-            found.relate(
-                repo.id,
-                "evaluated_on",
-                target,
-                {"split": getattr(result, "dataset_split", None)}
-                if getattr(result, "dataset_split", None)
-                else None,
-            )
-
-
-def _dataset_relations(
-    repo: _Repo, found: Found, card: dict[str, Any], data: Any, readme: str | None, text: str
-) -> None:
-    card_file = readme or "README.md"
-    for value in _strings(card.get("source_datasets")):
-        value = value.split("|", 1)[1] if value.startswith("extended|") else value
-        if value in ("original", "extended"):
-            continue
-        ref = _hub_ref(value)
-        if ref:
-            target = _reference(found, "dataset", ref[0], _found_at(repo, card_file, "source_datasets"))
-            found.relate(repo.id, "derived_from", target)
-    generators: list[tuple[str, str, bool]] = []
-    for key in (*_GENERATOR_KEYS, "base_model"):
-        for value in _strings(card.get(key)):
-            ref = _hub_ref(value)
-            if ref:
-                generators.append((ref[0], _found_at(repo, card_file, key), False))
-    if not generators and text:
-        body = text.split("---", 2)[-1] if text.startswith("---") else text
-        for m in _GENERATED_TEXT.finditer(body[:200_000]):
-            line = body[: m.start()].count("\n") + 1 + (text.count("\n", 0, len(text) - len(body)))
-            generators.append((m.group(1), f"{_rel(repo.folder / card_file, repo.root)}:{line}", True))
-    for gen, where, inferred in dict.fromkeys(generators):
-        target = _reference(found, "model", gen, where)
-        found.relate(
-            repo.id,
-            "generated_by",
-            target,
-            {"inferred": True, "inferred_from": "card text"} if inferred else None,
-        )
 
 
 # -- folders ---------------------------------------------------------------------------------------
@@ -621,29 +313,29 @@ def _identify(folder: Path) -> tuple[str | None, str | None, str | None]:
     git = folder / ".git"
     try:
         if (git / "config").is_file():
-            text = _read_text(git / "config", 256 * 1024)
+            text = read_text(git / "config", 256 * 1024)
             for m in re.finditer(r"^\s*url\s*=\s*(\S+)", text, re.MULTILINE):
-                ref = _hub_ref(m.group(1))
+                ref = hub_ref(m.group(1))
                 if ref:
                     repo_id, repo_type = ref
                     break
-            head = _read_text(git / "HEAD", 4096).strip()
+            head = read_text(git / "HEAD", 4096).strip()
             if re.fullmatch(r"[0-9a-f]{40}", head):
                 commit = head
             elif head.startswith("ref: "):
                 ref_name = head[5:].strip()
                 ref_file = git / ref_name
                 if ref_file.is_file():
-                    commit = _read_text(ref_file, 4096).strip() or None
+                    commit = read_text(ref_file, 4096).strip() or None
                 elif (git / "packed-refs").is_file():
-                    for line in _read_text(git / "packed-refs", 4 * 1024 * 1024).splitlines():
+                    for line in read_text(git / "packed-refs", 4 * 1024 * 1024).splitlines():
                         parts = line.split()
                         if len(parts) == 2 and parts[1] == ref_name:
                             commit = parts[0]
         meta_dir = folder / ".cache" / "huggingface" / "download"
         if commit is None and meta_dir.is_dir():
             for meta in sorted(meta_dir.rglob("*.metadata"))[:64]:
-                first = _read_text(meta, 4096).splitlines()[:1]
+                first = read_text(meta, 4096).splitlines()[:1]
                 if first and re.fullmatch(r"[0-9a-f]{40}", first[0].strip()):
                     commit = first[0].strip()
                     break
@@ -664,20 +356,14 @@ def _looks_like_repo(folder: Path, entries: list[os.DirEntry[str]]) -> bool:
         return True
     if "readme.md" in names:
         try:
-            head = _read_text(
+            head = read_text(
                 folder / next(e.name for e in entries if e.name.lower() == "readme.md"), 64 * 1024
             )
         except OSError:
             return False
         if head.startswith("---"):
             block = head.split("\n---", 1)[0]
-            return bool(
-                re.search(
-                    r"^(license|base_model|datasets|pipeline_tag|library_name|source_datasets|task_categories|model-index|tags)\s*:",
-                    block,
-                    re.MULTILINE,
-                )
-            )
+            return bool(_CARD_KEYS.search(block))
     if (folder / ".git" / "config").is_file():
         return _identify(folder)[0] is not None
     return False
@@ -688,18 +374,18 @@ class _Walk:
     root: Path
     found: Found
     seen: set[tuple[int, int]] = field(default_factory=set)
-    repos: list[_Repo] = field(default_factory=list)
+    repos: list[Repo] = field(default_factory=list)
     loose: list[Path] = field(default_factory=list)  # weight and data files outside any repo
     caches: list[Path] = field(default_factory=list)  # Hugging Face caches inside the tree
     envs: list[Path] = field(default_factory=list)  # Python environments (pyvenv.cfg) inside the tree
 
 
-def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
+def _walk(walk: _Walk, folder: Path, repo: Repo | None) -> None:
     root = walk.root
     try:
         st = folder.stat()
     except OSError as exc:
-        walk.found.warn(None, f"{_rel(folder, root)}: cannot be read: {exc.strerror or exc}")
+        walk.found.warn(None, f"{relpath(folder, root)}: cannot be read: {exc.strerror or exc}")
         return
     key = (st.st_dev, st.st_ino)
     if key in walk.seen:
@@ -710,7 +396,7 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         walk.found.warn(
-            repo.id if repo else None, f"{_rel(folder, root)}: cannot be read: {exc.strerror or exc}"
+            repo.id if repo else None, f"{relpath(folder, root)}: cannot be read: {exc.strerror or exc}"
         )
         return
     if (folder / "pyvenv.cfg").exists():
@@ -725,7 +411,7 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
         folder, entries
     ):
         repo_id, repo_type, commit = _identify(folder)
-        rel = _rel(folder, root)
+        rel = relpath(folder, root)
         local_name = root.name if rel == "." else rel
         art_type = repo_type or _guess_type(folder, entries)
         art_id = (
@@ -733,7 +419,7 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
             if repo_id
             else f"file:{local_name}"
         )
-        repo = _Repo(
+        repo = Repo(
             id=art_id,
             repo_id=repo_id,
             type=art_type,
@@ -756,13 +442,13 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
                 except (OSError, RuntimeError) as exc:  # a loop raises RuntimeError on older Pythons
                     walk.found.warn(
                         repo.id if repo else None,
-                        f"{_rel(path, root)}: symlink cannot be followed ({getattr(exc, 'strerror', None) or exc}); skipped",
+                        f"{relpath(path, root)}: symlink cannot be followed ({getattr(exc, 'strerror', None) or exc}); skipped",
                     )
                     continue
                 if not _inside(target, root) and not _inside(target, root.resolve()):
                     walk.found.warn(
                         repo.id if repo else None,
-                        f"{_rel(path, root)}: symlink leaves the scanned folder (to {target}); not followed",
+                        f"{relpath(path, root)}: symlink leaves the scanned folder (to {target}); not followed",
                     )
                     continue
             if entry.is_dir():
@@ -774,7 +460,7 @@ def _walk(walk: _Walk, folder: Path, repo: _Repo | None) -> None:
                     walk.loose.append(path)
         except OSError as exc:
             walk.found.warn(
-                repo.id if repo else None, f"{_rel(path, root)}: cannot be read: {exc.strerror or exc}"
+                repo.id if repo else None, f"{relpath(path, root)}: cannot be read: {exc.strerror or exc}"
             )
 
 
@@ -801,14 +487,13 @@ def _guess_type(folder: Path, entries: list[os.DirEntry[str]]) -> str:
         return "model"
     if "readme.md" in names:
         try:
-            head = _read_text(
+            head = read_text(
                 folder / next(e.name for e in entries if e.name.lower() == "readme.md"), 64 * 1024
             )
         except OSError:
             return "model"
         block = head.split("\n---", 1)[0]
-        keys = set(re.findall(r"^([\w-]+)\s*:", block, re.MULTILINE))
-        if keys & _DATASET_KEYS and not keys & _MODEL_KEYS:
+        if is_dataset_card(dict.fromkeys(re.findall(r"^([\w-]+)\s*:", block, re.MULTILINE))):
             return "dataset"
     if any(Path(n).suffix in DATA_SUFFIXES for n in names) or "data" in names:
         return "dataset"
@@ -817,7 +502,7 @@ def _guess_type(folder: Path, entries: list[os.DirEntry[str]]) -> str:
 
 def _loose_file(found: Found, path: Path, root: Path, pending: list[tuple[str, Path]]) -> None:
     """A weights file in no repository: ``file:<path relative to the root>``."""
-    rel = _rel(path, root)
+    rel = relpath(path, root)
     props: dict[str, Any] = {"found_in": rel, "path": rel, "root": str(root)}
     meta, problem = weights_metadata(path)
     props.update(meta)
@@ -888,10 +573,10 @@ def _read_cache(
     try:
         info = scan_cache_dir(cache_dir)
     except CacheNotFound as exc:
-        found.warn(None, f"{_rel(cache_dir, root)}: not a Hugging Face cache: {exc}")
+        found.warn(None, f"{relpath(cache_dir, root)}: not a Hugging Face cache: {exc}")
         return
     for warning in info.warnings:
-        found.warn(None, f"{_rel(cache_dir, root)}: {warning}")
+        found.warn(None, f"{relpath(cache_dir, root)}: {warning}")
     repos = sorted(info.repos, key=lambda r: (r.repo_type, r.repo_id))
     if progress is not None:
         progress("cache", 0, float(len(repos)))
@@ -908,7 +593,7 @@ def _read_cache(
         base = model_id(cached.repo_id) if cached.repo_type == "model" else dataset_id(cached.repo_id)
         for i, rev in enumerate(revisions):
             snapshot = Path(rev.snapshot_path)
-            repo = _Repo(
+            repo = Repo(
                 id=base if i == 0 else f"{base}@{rev.commit_hash}",
                 repo_id=cached.repo_id,
                 type=cached.repo_type,
@@ -916,50 +601,6 @@ def _read_cache(
                 root=root,
                 commit=rev.commit_hash,
                 files=[Path(f.file_path) for f in sorted(rev.files, key=lambda f: f.file_name)],
-                found_in=_rel(snapshot, root),
+                found_in=relpath(snapshot, root),
             )
             _read_repo(repo, found, pending)
-
-
-def card_text_found(text: str, *, where: str | None = None) -> Found:
-    """What a model or dataset card alone says (no files): :func:`aiprov.from_model_card`.
-
-    ``where``: the card's path (the artifact is then ``file:<its folder's name>``); None for a text,
-    whose artifact is ``card:<model_name or pretty_name>`` (``card:model`` without one)."""
-    found = Found()
-    label = where or "<card>"
-    card, data, warnings = parse_card(text, label, None)
-    is_dataset = bool(set(card) & _DATASET_KEYS) and not set(card) & _MODEL_KEYS
-    kind = "dataset" if is_dataset else "model"
-    titled = next((card[k] for k in ("model_name", "pretty_name") if isinstance(card.get(k), str)), None)
-    if where is not None:
-        path = Path(where).absolute()
-        folder, card_file = path.parent, path.name
-        art_id, name = f"file:{folder.name}", titled or folder.name
-    else:
-        folder, card_file = Path("."), "<card>"
-        name = titled or kind
-        art_id = f"card:{name}"
-    repo = _Repo(
-        id=art_id, repo_id=None, type=kind, folder=folder, root=folder, commit=None, found_in=card_file
-    )
-    props: dict[str, Any] = {"found_in": card_file}
-    license_value = card.get("license") if isinstance(card.get("license"), str) else None
-    if license_value and license_value.lower() == "other" and isinstance(card.get("license_name"), str):
-        props["card_license"] = license_value
-        license_value = card["license_name"]
-    for key in ("license_name", "license_link", "pipeline_tag", "library_name", "language", "tags"):
-        if key in card:
-            props[key] = card[key]
-    if isinstance(card.get("pipeline_tag"), str):
-        props["task"] = card["pipeline_tag"]
-    if card:
-        props["card"] = card
-    if kind == "model":
-        _model_relations(repo, found, card, data, None, [], False, card_file, props)
-    else:
-        _dataset_relations(repo, found, card, data, card_file, text)
-    found.add(Artifact(id=art_id, kind=kind, name=name, license=license_value, properties=props))
-    for w in warnings:
-        found.warn(art_id, w)
-    return found

@@ -113,3 +113,16 @@ def test_import_and_cli_start_stay_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_scanned_graph_writes_valid_cyclonedx_and_reads_back_the_same(cache: Path) -> None:
+    """A scan's graph (card data, headers, warnings as properties) is schema-valid CycloneDX, read back unchanged."""
+    from aiprov.formats import cyclonedx as cdx
+
+    from .test_cyclonedx import assert_valid_json, assert_valid_xml, same_graph
+
+    bom = aiprov.scan(cache)
+    text = cdx.dumps_json(bom, "1.6")
+    assert_valid_json(text, "1.6")
+    assert_valid_xml(cdx.dumps_xml(bom, "1.6"), "1.6")
+    same_graph(bom, aiprov.loads(text))

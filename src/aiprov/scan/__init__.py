@@ -171,7 +171,9 @@ def _build(found: Found, roots: Iterable[str]) -> AIBOM:
     for subject, message in found.warnings:
         if subject is not None and subject in found.artifacts:
             per.setdefault(subject, []).append(message)
-    bom = AIBOM(metadata={"scan": {"roots": list(roots), "warnings": [m for _, m in found.warnings]}})
+    scan_data = {"roots": list(roots), "warnings": [m for _, m in found.warnings]}
+    # metadata["scan"] for the library; metadata["manifest"] is what the manifest writer keeps
+    bom = AIBOM(metadata={"scan": scan_data, "manifest": {"generator": "aiprov scan", "scan": scan_data}})
     for art_id in sorted(found.artifacts):
         artifact = found.artifacts[art_id]
         extra = per.get(art_id)

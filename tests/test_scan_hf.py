@@ -508,3 +508,12 @@ def test_gptq_config_makes_a_quantization(tmp_path: Path) -> None:
     bom = aiprov.scan(repo)
     assert [r.kind for r in bom.outgoing("file:g") if r.target == "hf:org/base"] == ["quantized_from"]
     assert bom["file:g"].properties["quantization"] == "gptq"
+
+
+def test_one_cached_repository_folder(cache: Path) -> None:
+    """Scanning models--org--name alone reads that repository through its cache, pinned, nothing else."""
+    bom = aiprov.scan(cache / "models--acme--acme-chat-lora")
+    art = bom[f"hf:{ADAPTER}"]
+    assert art.version == commit_of(ADAPTER) and not art.properties.get("unresolved")
+    assert bom[f"hf:{LLAMA}"].properties["unresolved"] is True  # named, not scanned
+    assert f"hf:{MERGED}" not in bom

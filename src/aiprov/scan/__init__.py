@@ -88,6 +88,8 @@ def scan(
             found.merge(_scan_file(root, hashes=hashes, progress=progress))
         elif hf.is_cache(root):
             found.merge(hf.scan_cache(root, hashes=hashes, progress=progress))
+        elif hf.cached_repo_folder(root):  # one repository of a cache: read through its cache
+            found.merge(hf.scan_cache(root.parent, hashes=hashes, progress=progress, only=root.name))
         else:
             found.merge(hf.scan_tree(root, hashes=hashes, progress=progress, envs=envs))
     if hf_cache is not None and hf_cache is not False:
@@ -100,7 +102,7 @@ def scan(
     code = _optional("code")
     for raw in paths:
         root = Path(raw).absolute()
-        if code is not None and root.is_dir() and not hf.is_cache(root):
+        if code is not None and root.is_dir() and not (hf.is_cache(root) or hf.cached_repo_folder(root)):
             found.merge(code.scan_code(root, progress=progress))
     _scan_envs(found, envs, explicit=python, progress=progress)
     if python is not None and python is not False:

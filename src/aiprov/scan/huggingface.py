@@ -551,21 +551,33 @@ def scan_tree(
     return found
 
 
-def scan_cache(cache_dir: Path, *, hashes: bool = True, progress: Progress | None = None) -> Found:
+def cached_repo_folder(path: Path) -> bool:
+    """Whether ``path`` is one repository's folder inside a cache (``models--org--name``)."""
+    return path.name.startswith(("models--", "datasets--")) and (path / "snapshots").is_dir()
+
+
+def scan_cache(
+    cache_dir: Path, *, hashes: bool = True, progress: Progress | None = None, only: str | None = None
+) -> Found:
     """Every model and dataset revision in a Hugging Face cache, each pinned to its commit.
 
     The revision that a ref (``main``) points at, else the newest, gets the plain id
     (``hf:org/name``); other cached revisions get ``hf:org/name@<commit>``. Paths are relative to
-    the cache folder."""
+    the cache folder. ``only``: one repository folder's name (``models--org--name``)."""
     found = Found()
     pending: list[tuple[str, Path]] = []
-    _read_cache(Path(cache_dir), Path(cache_dir), found, pending, progress)
+    _read_cache(Path(cache_dir), Path(cache_dir), found, pending, progress, only)
     _hash_pending(found, pending, hashes=hashes, progress=progress)
     return found
 
 
 def _read_cache(
-    cache_dir: Path, root: Path, found: Found, pending: list[tuple[str, Path]], progress: Progress | None
+    cache_dir: Path,
+    root: Path,
+    found: Found,
+    pending: list[tuple[str, Path]],
+    progress: Progress | None,
+    only: str | None = None,
 ) -> None:
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
@@ -577,7 +589,10 @@ def _read_cache(
         return
     for warning in info.warnings:
         found.warn(None, f"{relpath(cache_dir, root)}: {warning}")
-    repos = sorted(info.repos, key=lambda r: (r.repo_type, r.repo_id))
+    repos = sorted(
+        (r for r in info.repos if only is None or Path(r.repo_path).name == only),
+        key=lambda r: (r.repo_type, r.repo_id),
+    )
     if progress is not None:
         progress("cache", 0, float(len(repos)))
     for cached in repos:

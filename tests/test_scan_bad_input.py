@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import aiprov
 from aiprov.cli import main
@@ -233,3 +235,25 @@ def test_cli_bad_root_exits_2(tmp_path: Path, command: str, capsys: pytest.Captu
     assert main([command, str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nope" in err and "Traceback" not in err
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_KEYS = st.sampled_from(
+    ["license", "license_name", "license_link", "base_model", "base_model_relation", "datasets", "model-index",
+     "source_datasets", "pipeline_tag", "language", "tags", "generated_by", "library_name", "pretty_name"]
+)  # fmt: skip
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_any_card_data_is_read_without_a_traceback(data: dict[str, Any]) -> None:
+    """Whatever types a card's keys hold, from_model_card gives a graph (odd values are warnings or ignored)."""
+    import yaml
+
+    text = "---\n" + yaml.safe_dump(data) + "---\n"
+    bom = aiprov.from_model_card(text)
+    assert len(bom) >= 1
+    aiprov.dumps(bom, "manifest")

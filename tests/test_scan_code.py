@@ -251,3 +251,23 @@ def test_scan_merges_code_references_with_what_the_environment_has(project: Path
     assert ("project:acme-app", "depends_on", "pypi:transformers") in {
         (r.source, r.kind, r.target) for r in bom.relations
     }
+
+
+def test_progress_is_called_per_file(project: Path) -> None:
+    """progress(task, advance, total): the total announced first, then one call per file read."""
+    calls: list[tuple[str, float, float | None]] = []
+    scan_code(project, progress=lambda task, n, total: calls.append((task, n, total)))
+    assert calls[0] == ("project code", 0, 3.0)  # pyproject.toml, train.py, eval.ipynb
+    assert sum(n for _, n, _ in calls) == 3
+
+
+def test_a_symlink_leaving_the_root_is_not_read(tmp_path: Path) -> None:
+    """A .py symlink pointing outside the scanned folder is a warning, and its content is not read."""
+    outside = tmp_path / "outside.py"
+    outside.write_text("from_pretrained('secret/model')\n")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link.py").symlink_to(outside)
+    found = scan_code(root)
+    assert "hf:secret/model" not in found.artifacts
+    assert any("link.py: a symlink leaving the scanned folder" in m for _, m in found.warnings)

@@ -351,7 +351,8 @@ def test_licenses_agree_with_pip_licenses(here: Found) -> None:
     assert len(rows) >= 20
     verdicts: dict[str, list[str]] = {"agree": [], "better": [], "unexplained": []}
     for row in rows:
-        art = here.artifacts[f"pypi:{canonicalize_name(row['Name'])}"]  # every package pip-licenses sees
+        art = here.artifacts.get(f"pypi:{canonicalize_name(row['Name'])}")
+        assert art is not None, f"pip-licenses lists {row['Name']}, which aiprov did not find"
         verdict, reason = compare(row["License"], art.license, art.properties.get("license_source"))
         verdicts[verdict].append(f"{row['Name']}: {reason}")
     ratio = len(verdicts["agree"]) / len(rows)

@@ -383,3 +383,12 @@ def test_comparison_rules(pip_answer: str, ours: str | None, source: str | None,
     """The comparison can fail: a family that does not hold aiprov's answer, or a different license
     from the same source, is unexplained."""
     assert compare(pip_answer, ours, source)[0] == verdict
+
+
+def test_an_extra_named_only_in_a_marker_counts(tmp_path: Path) -> None:
+    """Old metadata without Provides-Extra: the extra a marker names is still recognised."""
+    s = tmp_path / "sp"
+    dist(s, "old", "1.0", "License: MIT", "Requires-Dist: helper; extra == 'Fast_Mode'")
+    dist(s, "helper", "1.0", "License: MIT")
+    found = scan_python(s)
+    assert [(r.target, r.properties["extra"]) for r in found.relations] == [("pypi:helper", "fast-mode")]

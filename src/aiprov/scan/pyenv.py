@@ -47,6 +47,7 @@ __all__ = ["pypi_id", "pypi_purl", "scan_environment", "scan_python", "site_pack
 _TASK = "python environment"
 _TIMEOUT = 300.0  # seconds the other interpreter may take to list its distributions
 _MAX_KEPT_TEXT = 300  # characters of a License field holding a whole text kept as a property
+_EXTRA_IN_MARKER = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 _FOLDER = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+?)(?:-py\d[\w.]*)?\.(?:dist|egg)-info$")
 
 #: Runs inside the named interpreter (``python -I -S -c``). Standard library only; reads metadata files
@@ -384,10 +385,16 @@ def _relate(dists: dict[str, _Dist], env: Mapping[str, str], found: Found) -> No
             )
 
     for dist in dists.values():
-        extras = [str(canonicalize_name(e)) for e in _all(dist.meta, "Provides-Extra")]
+        requires = _all(dist.meta, "Requires-Dist")
+        # the declared extras, and those only markers name (metadata older than Provides-Extra)
+        named = [
+            *_all(dist.meta, "Provides-Extra"),
+            *(m for t in requires for m in _EXTRA_IN_MARKER.findall(t)),
+        ]
+        extras = list(dict.fromkeys(str(canonicalize_name(e)) for e in named))
         plain: list[tuple[Any, str]] = []
         by_extra: dict[str, list[tuple[Any, str]]] = {}
-        for text in _all(dist.meta, "Requires-Dist"):
+        for text in requires:
             try:
                 req = Requirement(text)
                 applies, extra = _extra_of(req.marker, env, extras)

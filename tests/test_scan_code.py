@@ -271,3 +271,21 @@ def test_a_symlink_leaving_the_root_is_not_read(tmp_path: Path) -> None:
     found = scan_code(root)
     assert "hf:secret/model" not in found.artifacts
     assert any("link.py: a symlink leaving the scanned folder" in m for _, m in found.warnings)
+
+
+def test_poetry_projects(tmp_path: Path) -> None:
+    """A Poetry 1 pyproject ([tool.poetry]): name, version, license and dependencies (not python);
+    dev dependencies are built_with."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "poet"\nversion = "1.2.0"\nlicense = "GPL-3.0-or-later"\n'
+        '[tool.poetry.dependencies]\npython = "^3.10"\nrequests = "^2.31"\ntorch = {version = ">=2", optional = true}\n'
+        '[tool.poetry.group.dev.dependencies]\npytest = "^8"\n'
+    )
+    found = scan_code(tmp_path)
+    art = found.artifacts["project:poet"]
+    assert (art.version, art.license) == ("1.2.0", "GPL-3.0-or-later")
+    rel = triples(found)
+    assert rel[("project:poet", "depends_on", "pypi:requests")]["requirement"] == "requests ^2.31"
+    assert ("project:poet", "depends_on", "pypi:torch") in rel
+    assert ("project:poet", "built_with", "pypi:pytest") in rel
+    assert not any(t == "pypi:python" for _, _, t in rel)

@@ -251,6 +251,37 @@ def _depend(
     found.relate(pid, kind, target, {"requirement": text, **extra})
 
 
+def _poetry_dependencies(poetry: dict[str, Any], found: Found, pid: str, where: str) -> None:
+    """``[tool.poetry.dependencies]`` -> depends_on; its dev-dependencies and groups -> built_with. The
+    Poetry constraint (``^2.0``) is not PEP 440: it is kept as written on the relation."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    tables: list[tuple[str, dict[str, Any] | None]] = [("depends_on", poetry.get("dependencies"))]
+    tables.append(("built_with", poetry.get("dev-dependencies")))
+    groups = poetry.get("group")
+    for group in groups.values() if isinstance(groups, dict) else ():
+        tables.append(("built_with", group.get("dependencies") if isinstance(group, dict) else None))
+    for kind, table in tables:
+        for dep, spec in table.items() if isinstance(table, dict) else ():
+            if dep.lower() == "python":
+                continue
+            try:
+                req = Requirement(dep)
+            except InvalidRequirement as exc:
+                found.warn(pid, f"{where}: Poetry dependency {dep!r}: {exc}")
+                continue
+            constraint = (
+                spec
+                if isinstance(spec, str)
+                else (spec or {}).get("version")
+                if isinstance(spec, dict)
+                else None
+            )
+            _depend(
+                found, pid, req, f"{dep} {constraint}" if constraint else dep, where, kind, {"poetry": True}
+            )
+
+
 def _read_pyproject(path: Path, root: Path, found: Found) -> _Project:
     where = _rel(path, root)
     folder = path.parent
@@ -265,14 +296,13 @@ def _read_pyproject(path: Path, root: Path, found: Found) -> _Project:
         return _Project(pid, folder)
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     assert isinstance(project, dict)
-    name = project.get("name") if isinstance(project.get("name"), str) else None
-    if name is None:  # Poetry 1 and others keep it in [tool.*]
-        poetry = (data.get("tool") or {}).get("poetry") if isinstance(data.get("tool"), dict) else None
-        name = (
-            poetry.get("name")
-            if isinstance(poetry, dict) and isinstance(poetry.get("name"), str)
-            else fallback
-        )
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    poetry = tool.get("poetry") if isinstance(tool, dict) and isinstance(tool.get("poetry"), dict) else {}
+    assert isinstance(poetry, dict)
+    for key in ("name", "version", "license", "description", "classifiers"):  # Poetry 1 keeps them here
+        if key not in project and key in poetry:
+            project = {**project, key: poetry[key]}
+    name = project.get("name") if isinstance(project.get("name"), str) else fallback
     pid = f"project:{name}"
     assert isinstance(name, str)
     version = project.get("version") if isinstance(project.get("version"), str) else None
@@ -294,6 +324,7 @@ def _read_pyproject(path: Path, root: Path, found: Found) -> _Project:
         req = _requirement(text, where, found, pid)
         if req is not None:
             _depend(found, pid, req, text, where, "depends_on", {})
+    _poetry_dependencies(poetry, found, pid, where)
     optional = project.get("optional-dependencies") or {}
     for extra, texts in optional.items() if isinstance(optional, dict) else ():
         for text in texts if isinstance(texts, list) else ():

@@ -289,3 +289,14 @@ def test_poetry_projects(tmp_path: Path) -> None:
     assert ("project:poet", "depends_on", "pypi:torch") in rel
     assert ("project:poet", "built_with", "pypi:pytest") in rel
     assert not any(t == "pypi:python" for _, _, t in rel)
+
+
+def test_an_imported_alias_is_recognised(tmp_path: Path) -> None:
+    """``from transformers import pipeline as hf_pipeline``: hf_pipeline(model=...) is a reference."""
+    (tmp_path / "app.py").write_text(
+        "from transformers import pipeline as hf_pipeline\n"
+        "tts = hf_pipeline('text-to-speech', model='espnet/kan-bayashi_ljspeech_vits')\n"
+    )
+    rel = triples(scan_code(tmp_path))
+    key = (f"project:{tmp_path.name}", "depends_on", "hf:espnet/kan-bayashi_ljspeech_vits")
+    assert rel[key] == {"call": "pipeline", "found_in": "app.py:2"}

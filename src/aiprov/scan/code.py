@@ -386,13 +386,27 @@ def _constants(tree: ast.AST) -> dict[str, str]:
     return {k: v for k, v in seen.items() if v is not None}
 
 
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    """``from transformers import pipeline as hf_pipeline``: the local name -> the loading call's name."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname and alias.name in _CALLS:
+                    found[alias.asname] = alias.name
+    return found
+
+
 def _references(tree: ast.AST, folder: Path) -> list[_Ref]:
     names = _constants(tree)
+    aliases = _aliases(tree)
     refs: list[_Ref] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         callee = _callee(node)
+        if callee is not None and isinstance(node.func, ast.Name):
+            callee = aliases.get(callee, callee)
         spec = _CALLS.get(callee or "")
         if spec is None or callee is None:
             continue

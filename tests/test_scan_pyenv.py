@@ -307,8 +307,14 @@ def _ids(text: str | None) -> frozenset[str] | None:
     return frozenset(ids)
 
 
-def compare(pip_answer: str, aiprov_answer: str | None, source: str | None) -> tuple[str, str]:
-    """("agree" | "better" | "unexplained", reason) for one package."""
+def compare(
+    pip_answer: str,
+    aiprov_answer: str | None,
+    source: str | None,
+    classifiers: list[str] | tuple[str, ...] = (),
+) -> tuple[str, str]:
+    """("agree" | "better" | "unexplained", reason) for one package; ``classifiers`` are its
+    ``License ::`` classifiers."""
     if pip_answer == (aiprov_answer or "UNKNOWN"):
         return "agree", "the same words"
     theirs, ours = _ids(pip_answer), _ids(aiprov_answer)
@@ -326,10 +332,11 @@ def compare(pip_answer: str, aiprov_answer: str | None, source: str | None) -> t
         return "better", (
             f"pip-licenses prints the License field's text; aiprov matched the text as {aiprov_answer}"
         )
-    if ours and source in ("License", "License text", "License-Expression") and theirs is not None:
+    named = "; ".join(c.split("::")[-1].strip() for c in classifiers if c.count("::") >= 2)
+    if ours and source in ("License", "License text", "License-Expression") and pip_answer == named:
         return "better", (
             f"pip-licenses prefers the classifiers ({pip_answer}); the {source} field, the author's own "
-            f"statement and ahead of the classifiers in aiprov's order, says {aiprov_answer}"
+            f"statement and ahead of the classifiers in the issue's order, says {aiprov_answer}"
         )
     return "unexplained", f"pip-licenses: {pip_answer!r}; aiprov: {aiprov_answer!r} (from {source})"
 
@@ -353,7 +360,10 @@ def test_licenses_agree_with_pip_licenses(here: Found) -> None:
     for row in rows:
         art = here.artifacts.get(f"pypi:{canonicalize_name(row['Name'])}")
         assert art is not None, f"pip-licenses lists {row['Name']}, which aiprov did not find"
-        verdict, reason = compare(row["License"], art.license, art.properties.get("license_source"))
+        declared = art.properties.get("license_declared") or {}
+        verdict, reason = compare(
+            row["License"], art.license, art.properties.get("license_source"), declared.get("classifiers", ())
+        )
         verdicts[verdict].append(f"{row['Name']}: {reason}")
     ratio = len(verdicts["agree"]) / len(rows)
     refined = [r for r in verdicts["agree"] if "family" in r]
@@ -377,12 +387,21 @@ def test_licenses_agree_with_pip_licenses(here: Found) -> None:
         ("UNKNOWN", "MIT", "License text", "better"),
         ("BSD License", "MIT", "License", "unexplained"),
         ("MIT License", "GPL-3.0-only", "classifiers", "unexplained"),
+        ("MIT License", "GPL-3.0-only", "License", "unexplained"),
     ],
 )
 def test_comparison_rules(pip_answer: str, ours: str | None, source: str | None, verdict: str) -> None:
     """The comparison can fail: a family that does not hold aiprov's answer, or a different license
-    from the same source, is unexplained."""
+    that is not what the classifiers say, is unexplained."""
     assert compare(pip_answer, ours, source)[0] == verdict
+
+
+def test_comparison_credits_the_license_field_only_over_the_classifiers() -> None:
+    """aiprov is better by order only where pip-licenses printed exactly the classifiers and aiprov read
+    the distribution's own License field."""
+    trove = ["License :: OSI Approved :: BSD License"]
+    assert compare("BSD License", "MIT", "License", trove)[0] == "better"
+    assert compare("BSD License", "MIT", "classifiers", trove)[0] == "unexplained"
 
 
 def test_an_extra_named_only_in_a_marker_counts(tmp_path: Path) -> None:

@@ -411,3 +411,10 @@ def test_an_extra_named_only_in_a_marker_counts(tmp_path: Path) -> None:
     dist(s, "helper", "1.0", "License: MIT")
     found = scan_python(s)
     assert [(r.target, r.properties["extra"]) for r in found.relations] == [("pypi:helper", "fast-mode")]
+
+
+def test_order_does_not_depend_on_the_filesystem(site: Path) -> None:
+    """Within one folder distributions are read by name, so relations come out in one order."""
+    found = scan_python(site)
+    locations = [a.properties["location"] for a in found.artifacts.values()]
+    assert locations == sorted(locations)

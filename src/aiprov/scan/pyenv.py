@@ -439,6 +439,15 @@ def _relate(dists: dict[str, _Dist], env: Mapping[str, str], found: Found) -> No
                     relate(dist.id, target_id, {"requirement": text, "extra": extra})
 
 
+def _ordered(raws: list[_Raw]) -> list[_Raw]:
+    """Folders in path order (the first copy of a distribution is the one imported), and within a folder
+    by name: the order a folder lists its entries in differs between filesystems; the output must not."""
+    rank: dict[str, int] = {}
+    for raw in raws:
+        rank.setdefault(str(Path(raw.path).parent) if raw.path else "", len(rank))
+    return sorted(raws, key=lambda r: (rank[str(Path(r.path).parent) if r.path else ""], r.path or ""))
+
+
 def scan_python(
     interpreter: str | os.PathLike[str] | None = None, *, progress: Progress | None = None
 ) -> Found:
@@ -472,6 +481,7 @@ def scan_python(
             raws = _read_local([str(s.absolute()) for s in sites], None)
         else:
             _, env, raws = _run_interpreter(str(interpreter))
+    raws = _ordered(raws)
     found = Found()
     if progress is not None:
         progress(_TASK, 0, float(len(raws)))

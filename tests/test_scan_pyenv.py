@@ -265,6 +265,7 @@ def test_not_an_environment_is_an_input_error(tmp_path: Path) -> None:
         (None, None, ["License :: OSI Approved :: BSD License", "License :: OSI Approved :: Zero-Clause BSD (0BSD)"], "0BSD"),
         (None, None, ["License :: OSI Approved :: MIT License", "License :: OSI Approved :: ISC License (ISCL)"], "MIT AND ISC"),
         (None, None, ["License :: OSI Approved"], None),
+        (None, None, ["License :: OSI Approved :: MIT License", "License :: Other/Proprietary License"], "MIT AND Other/Proprietary License"),
         ("not ((valid", "MIT", [], "MIT"),
     ],
 )  # fmt: skip
@@ -273,7 +274,8 @@ def test_choice_rules(
 ) -> None:
     """The order and the rules of choose_license: the License field counts when the normalizer knows
     it, else the classifiers do, else it is kept as written; a family classifier is dropped beside one
-    of its members; several named classifiers are taken as AND; a bad expression falls through."""
+    of its members; several classifiers are taken as AND (one naming no license is kept, never
+    dropped); a bad expression falls through."""
     assert choose_license(expression, field, classifiers).license == expected
 
 

@@ -9,9 +9,10 @@ that says ``MIT`` and also carries the MIT classifier is MIT.
 Trove classifiers name a license family more often than a license (``BSD License``, ``Apache
 Software License``, ``GNU General Public License (GPL)``). The table below maps each classifier
 that names one license to its SPDX id (the classifier list is PyPI's, ``trove-classifiers``); a
-classifier that names a family is kept as written, so that analysis reports it as a license aiprov
-cannot pin down rather than guessing a version. A family classifier beside a classifier naming a
-member of that family adds nothing and is dropped.
+classifier that names a family (or nothing aiprov can read, such as ``Other/Proprietary License``)
+is kept as written, so that analysis reports it as a license aiprov cannot pin down rather than
+guessing a version. A family classifier beside a classifier naming a member of that family adds
+nothing and is dropped.
 """
 
 from __future__ import annotations
@@ -188,8 +189,9 @@ def from_classifiers(classifiers: Iterable[str]) -> tuple[str | None, tuple[str,
     """One license from ``License ::`` classifiers, and notes.
 
     Several named licenses are joined with AND: classifiers do not say whether all apply or one may be
-    chosen, and AND is the reading under which complying is never too little. A family classifier is
-    the answer (as written) only when no classifier names a license; otherwise it is noted."""
+    chosen, and AND is the reading under which complying is never too little. A classifier naming a
+    family or nothing aiprov can read is kept as written (analysis reports it unknown), except a family
+    beside a classifier naming one of its members, which adds nothing."""
     named: list[str] = []
     families: list[str] = []
     for c in classifiers:
@@ -204,9 +206,10 @@ def from_classifiers(classifiers: Iterable[str]) -> tuple[str | None, tuple[str,
             families.append(last)
     kept = [f for f in families if not any(in_family(n, _FAMILIES.get(f, ("\0",))) for n in named)]
     notes: list[str] = []
-    if kept:
-        notes.append("classifier names a license family, not one license: " + ", ".join(kept))
-    parts = named or kept
+    for k in kept:
+        what = "a license family, not one license" if k in _FAMILIES else "no license aiprov can read"
+        notes.append(f"the classifier {k!r} names {what}: kept as written")
+    parts = named + kept
     if len(parts) > 1:
         notes.append(
             "the classifiers name several licenses without saying whether all apply or one may be chosen:"

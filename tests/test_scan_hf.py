@@ -517,3 +517,21 @@ def test_one_cached_repository_folder(cache: Path) -> None:
     assert art.version == commit_of(ADAPTER) and not art.properties.get("unresolved")
     assert bom[f"hf:{LLAMA}"].properties["unresolved"] is True  # named, not scanned
     assert f"hf:{MERGED}" not in bom
+
+
+def test_license_mismatch_can_be_waived(tmp_path: Path) -> None:
+    """A reviewed mismatch is silenced by a policy waiver like any other finding."""
+    repo = write_repo(
+        tmp_path / "m",
+        {
+            "README.md": card({"license": "apache-2.0"}),
+            "LICENSE": MIT_TEXT,
+            "model.safetensors": safetensors_bytes(),
+        },
+    )
+    policy = Policy.from_dict(
+        {"waivers": [{"code": "license-mismatch", "subject": "file:m", "reason": "dual-licensed, checked"}]}
+    )
+    report = check(aiprov.scan(repo), policy)
+    assert not [f for f in report.findings if f.code == "license-mismatch"]
+    assert [f.code for f in report.waived] == ["license-mismatch"]

@@ -1098,7 +1098,9 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
         prop = propagate(bom, catalog, policy)
         from aiprov.analysis._license_file import license_file_findings  # scan's LICENSE-text check
 
-        by_rank, waived = _Checker(prop).run(warnings, _expired(policy) + license_file_findings(bom))
+        mismatches, waived_mismatches = _apply_waivers(license_file_findings(bom), policy)
+        by_rank, waived = _Checker(prop).run(warnings, _expired(policy) + mismatches)
+        waived += waived_mismatches
         return Report(
             findings=tuple(itertools.chain(*by_rank)),
             policy=policy,

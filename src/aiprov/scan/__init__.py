@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aiprov.exceptions import InputError
-from aiprov.graph import AIBOM, Artifact, thaw
+from aiprov.graph import AIBOM, thaw
 from aiprov.scan._found import Found, Progress
 
 __all__ = ["from_model_card", "scan"]
@@ -142,28 +142,12 @@ def _scan_file(path: Path, *, hashes: bool, progress: Progress | None) -> Found:
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from None
         return cards.card_text_found(text, where=str(path))
-    found = Found()
-    from aiprov.scan.weights import hash_files, weights_metadata
+    from aiprov.scan import huggingface as hf
 
-    rel = path.name
-    props: dict[str, Any] = {"found_in": rel, "path": rel, "root": str(path.parent)}
-    meta, problem = weights_metadata(path)
-    props.update(meta)
-    if problem:
-        props["scan_warnings"] = [problem]
-    digest = hash_files([path], progress=progress).get(path) if hashes else None
-    gg = meta.get("gguf") or {}
-    art = Artifact(
-        id=f"file:{rel}",
-        kind="weights",
-        name=rel,
-        license=gg.get("general.license") if isinstance(gg.get("general.license"), str) else None,
-        hashes=(("sha256", digest),) if isinstance(digest, str) else (),
-        properties=props,
-    )
-    found.add(art)
-    if problem:
-        found.warn(art.id, problem)
+    found = Found()
+    pending: list[tuple[str, Path]] = []
+    hf.loose_file(found, path, path.parent, pending)
+    hf.hash_pending(found, pending, hashes=hashes, progress=progress)
     return found
 
 

@@ -56,6 +56,9 @@ __all__ = [
 _MAX_JSON = 4 * 1024 * 1024  # config.json and friends
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".cache", ".ipynb_checkpoints"})
 _LICENSE_FILES = re.compile(r"^licen[cs]e(\.md|\.txt|\.rst)?$", re.IGNORECASE)
+_MAX_LICENSE = 512 * 1024  # a LICENSE text is matched on its first 512 KiB
+_RESOLVE_FROM = 0.8  # the detection confidence from which a LICENSE text resolves `license: other`
+_ADAPTER_KEYS = ("peft_type", "task_type", "r", "lora_alpha", "target_modules", "base_model_name_or_path")
 _CARD_KEYS = re.compile(
     r"^(license|base_model|datasets|pipeline_tag|library_name|source_datasets|task_categories|model-index|tags)\s*:",
     re.MULTILINE,
@@ -80,51 +83,37 @@ def _read_json(path: Path, where: str, found: Found, subject: str) -> dict[str, 
     return data
 
 
-def _read_repo(repo: Repo, found: Found, pending: list[tuple[str, Path]]) -> None:
-    """Read one repository into ``found``; its weight and data files are appended to ``pending``
-    (artifact id, path) to be hashed together with every other repository's (:func:`_hash_pending`)."""
-    subject = repo.id
-    warnings: list[str] = []
-    names = {p.relative_to(repo.folder).as_posix(): p for p in repo.files}
-    top = {n.lower(): n for n in names if "/" not in n}
-    props: dict[str, Any] = {"found_in": repo.found_in}
-    if repo.repo_id:
-        props["hf_repo_id"] = repo.repo_id
-    if repo.commit:
-        props["revision"] = repo.commit
-    card: dict[str, Any] = {}
-    data: Any = None
-    readme = top.get("readme.md")
-    if readme is not None:
-        where = found_at(repo, readme)
-        try:
-            text = read_text(names[readme], MAX_CARD)
-        except OSError as exc:
-            warnings.append(f"{where}: cannot be read: {exc.strerror or exc}")
-        else:
-            card, data, card_warnings = parse_card(text, where, repo.type)
-            warnings.extend(card_warnings)
-            if card:
-                props["found_in"] = where
-    adapter = config = generation = None
-    for key, holder in (
-        ("adapter_config.json", "adapter"),
-        ("config.json", "config"),
-        ("generation_config.json", "generation"),
-    ):
-        if key in top:
-            value = _read_json(names[top[key]], found_at(repo, top[key]), found, subject)
-            if holder == "adapter":
-                adapter = value
-            elif holder == "config":
-                config = value
-            else:
-                generation = value
-    # -- the repository artifact
-    name = repo.repo_id.rpartition("/")[2] if repo.repo_id else repo.folder.name
-    supplier = repo.repo_id.rpartition("/")[0] or None if repo.repo_id else None
-    license_value, card_props = card_fields(card, found_at(repo, readme or "README.md", "license_name"))
-    props.update(card_props)
+@dataclass
+class _Card:
+    """A repository's card as read: the card data, huggingface_hub's card-data object, the text."""
+
+    file: str | None = None  # the README's name in the repository
+    data: dict[str, Any] = field(default_factory=dict)
+    parsed: Any = None
+    text: str = ""
+
+
+def _read_card(repo: Repo, names: dict[str, Path], top: dict[str, str], warnings: list[str]) -> _Card:
+    card = _Card(file=top.get("readme.md"))
+    if card.file is None:
+        return card
+    where = found_at(repo, card.file)
+    try:
+        card.text = read_text(names[card.file], MAX_CARD)
+    except OSError as exc:
+        warnings.append(f"{where}: cannot be read: {exc.strerror or exc}")
+        return card
+    card.data, card.parsed, card_warnings = parse_card(card.text, where, repo.type)
+    warnings.extend(card_warnings)
+    return card
+
+
+def _config_props(
+    config: dict[str, Any] | None, generation: dict[str, Any] | None, adapter: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What config.json (architecture, model type, quantization), generation_config.json and
+    adapter_config.json say, as properties."""
+    props: dict[str, Any] = {}
     if config is not None:
         arch = config.get("architectures")
         if isinstance(arch, list) and arch and isinstance(arch[0], str):
@@ -139,113 +128,144 @@ def _read_repo(repo: Repo, found: Found, pending: list[tuple[str, Path]]) -> Non
     if generation is not None:
         props["generation_config"] = plain(generation)
     if adapter is not None:
-        props["adapter_config"] = {
-            k: plain(v)
-            for k, v in adapter.items()
-            if k in ("peft_type", "task_type", "r", "lora_alpha", "target_modules", "base_model_name_or_path")
-        }
-    # -- the LICENSE file
+        props["adapter_config"] = {k: plain(v) for k, v in adapter.items() if k in _ADAPTER_KEYS}
+    return props
+
+
+def _license_file(
+    repo: Repo, names: dict[str, Path], top: dict[str, str], warnings: list[str]
+) -> dict[str, Any] | None:
+    """``{path, detected, confidence, method}`` for the repository's LICENSE file, if it has one."""
     for lower, original in sorted(top.items()):
         if _LICENSE_FILES.match(lower):
             where = found_at(repo, original)
             try:
-                detection = detect_license(read_text(names[original], 512 * 1024))
+                detection = detect_license(read_text(names[original], _MAX_LICENSE))
             except OSError as exc:
                 warnings.append(f"{where}: cannot be read: {exc.strerror or exc}")
-                break
-            props["license_file"] = {"path": where, **detection.to_dict()}
-            if (
-                detection.license
-                and detection.confidence >= 0.8
-                and (license_value is None or license_value.lower() == "other")
-            ):
-                license_value = detection.license
-                props["license_resolved_from"] = where
-            break
-    # -- files: weights and data
-    kind = "dataset" if repo.type == "dataset" else "model"
-    file_kind = "dataset" if kind == "dataset" else "weights"
-    wanted = WEIGHT_SUFFIXES | (DATA_SUFFIXES if kind == "dataset" else frozenset())
-    files = [
-        (rel, p)
-        for rel, p in sorted(names.items())
-        if Path(rel).suffix.lower() in wanted and not _is_config(rel)
-    ]
-    gguf_bases: list[tuple[str, str]] = []
-    quantized_file = False
-    for rel, p in files:
-        fid = f"{repo.id}/{rel}"
-        fprops: dict[str, Any] = {
-            "found_in": relpath(p if not p.is_symlink() else repo.folder / rel, repo.root),
-            "path": relpath(repo.folder / rel, repo.root),
-            "root": str(repo.root),
-        }
+                return None
+            return {"path": where, **detection.to_dict()}
+    return None
+
+
+@dataclass
+class _Files:
+    """What a repository's weight files say about its derivation."""
+
+    gguf_bases: list[tuple[str, str]] = field(default_factory=list)  # (repo id, found_in)
+    quantized: bool = False
+
+
+def _repo_files(
+    repo: Repo,
+    names: dict[str, Path],
+    license_value: str | None,
+    license_from: str,
+    found: Found,
+    pending: list[tuple[str, Path]],
+) -> _Files:
+    """An artifact for each weight (or, in a dataset repository, data) file, contained by the repository
+    and queued for hashing. A file carries the card's license unless its own header names one."""
+    out = _Files()
+    file_kind = "dataset" if repo.type == "dataset" else "weights"
+    wanted = WEIGHT_SUFFIXES | (DATA_SUFFIXES if repo.type == "dataset" else frozenset())
+    for name, path in sorted(names.items()):
+        if Path(name).suffix.lower() not in wanted or _is_config(name):
+            continue
+        fid = f"{repo.id}/{name}"
+        where = relpath(repo.folder / name, repo.root)
+        fprops: dict[str, Any] = {"found_in": where, "path": where, "root": str(repo.root)}
         fwarn: list[str] = []
-        meta, problem = weights_metadata(p) if file_kind == "weights" else ({}, None)
+        meta, problem = weights_metadata(path) if file_kind == "weights" else ({}, None)
         if problem:
-            fwarn.append(
-                f"{relpath(repo.folder / rel, repo.root)}: {problem.split(': ', 1)[1] if ': ' in problem else problem}"
-            )
+            fwarn.append(f"{where}: {problem}")
         fprops.update(meta)
         gg = meta.get("gguf") or {}
-        if rel.lower().endswith(".gguf") or meta.get("quantization"):
-            quantized_file = True
+        if name.lower().endswith(".gguf"):
+            out.quantized = True
         count = gg.get("general.base_model.count")
         for i in range(count if isinstance(count, int) and 0 < count < 64 else 0):
             for key in (f"general.base_model.{i}.repo_url", f"general.base_model.{i}.url"):
                 ref = hub_ref(gg.get(key))
                 if ref:
-                    gguf_bases.append((ref[0], f"{fprops['path']}#{key}"))
+                    out.gguf_bases.append((ref[0], f"{where}#{key}"))
                     break
         file_license = gg.get("general.license") if isinstance(gg.get("general.license"), str) else None
         if file_license is not None:
-            fprops["license_from"] = f"{fprops['path']}#general.license"
+            fprops["license_from"] = f"{where}#general.license"
         elif license_value is not None:  # the card's license covers the repository's files
             file_license = license_value
-            fprops["license_from"] = props.get("license_resolved_from") or found_at(
-                repo, readme or "README.md", "license"
-            )
-        pending.append((fid, p))
+            fprops["license_from"] = license_from
         if fwarn:
             fprops["scan_warnings"] = fwarn
         with suppress(OSError):
-            fprops["size"] = p.stat().st_size
-        found.add(Artifact(id=fid, kind=file_kind, name=rel, license=file_license, properties=fprops))
+            fprops["size"] = path.stat().st_size
+        found.add(Artifact(id=fid, kind=file_kind, name=name, license=file_license, properties=fprops))
         for w in fwarn:
             found.warn(fid, w)
         found.relate(repo.id, "contains", fid)
-    if quantized_file or props.get("quantization"):
-        props.setdefault("quantization", "gguf" if quantized_file else props.get("quantization"))
-    # -- relations from the card and the files
-    if kind == "model":
-        model_relations(
-            repo,
-            found,
-            card,
-            data,
-            adapter,
-            gguf_bases,
-            quantized_file or "quantization" in props,
-            readme,
-        )
-    else:
-        dataset_relations(repo, found, card, data, readme, text_of_card(names, readme))
-    purl = purl_for(repo.repo_id, repo.commit) if (repo.repo_id and kind == "model") else None
-    source = None
+        pending.append((fid, path))
+    return out
+
+
+def _read_repo(repo: Repo, found: Found, pending: list[tuple[str, Path]]) -> None:
+    """Read one repository into ``found``; its weight and data files are appended to ``pending``
+    (artifact id, path) to be hashed together with every other repository's (:func:`hash_pending`)."""
+    warnings: list[str] = []
+    names = {p.relative_to(repo.folder).as_posix(): p for p in repo.files}
+    top = {n.lower(): n for n in names if "/" not in n}
+    card = _read_card(repo, names, top, warnings)
+    props: dict[str, Any] = {
+        "found_in": found_at(repo, card.file) if card.data and card.file else repo.found_in
+    }
     if repo.repo_id:
-        source = f"https://huggingface.co/{'datasets/' if kind == 'dataset' else ''}{repo.repo_id}"
+        props["hf_repo_id"] = repo.repo_id
+    if repo.commit:
+        props["revision"] = repo.commit
+    card_file = card.file or "README.md"
+    license_value, card_props = card_fields(card.data, found_at(repo, card_file, "license_name"))
+    props.update(card_props)
+    configs = {
+        key: _read_json(names[top[key]], found_at(repo, top[key]), found, repo.id) if key in top else None
+        for key in ("adapter_config.json", "config.json", "generation_config.json")
+    }
+    adapter = configs["adapter_config.json"]
+    props.update(_config_props(configs["config.json"], configs["generation_config.json"], adapter))
+    license_file = _license_file(repo, names, top, warnings)
+    if license_file is not None:
+        props["license_file"] = license_file
+        detected, confidence = license_file["detected"], license_file["confidence"]
+        if (
+            detected
+            and confidence >= _RESOLVE_FROM
+            and (license_value is None or license_value.lower() == "other")
+        ):
+            license_value = detected  # `license: other` (or none) resolved through the LICENSE text
+            props["license_resolved_from"] = license_file["path"]
+    license_from = props.get("license_resolved_from") or found_at(repo, card_file, "license")
+    files = _repo_files(repo, names, license_value, license_from, found, pending)
+    if files.quantized:
+        props.setdefault("quantization", "gguf")
+    kind = "dataset" if repo.type == "dataset" else "model"
+    if kind == "model":
+        quantized = files.quantized or "quantization" in props
+        model_relations(repo, found, card.data, card.parsed, adapter, files.gguf_bases, quantized, card.file)
+    else:
+        dataset_relations(repo, found, card.data, card.parsed, card.file, card.text)
     if warnings:
         props["scan_warnings"] = warnings
     found.add(
         Artifact(
             id=repo.id,
             kind=kind,
-            name=name,
+            name=repo.repo_id.rpartition("/")[2] if repo.repo_id else repo.folder.name,
             version=repo.commit,
-            supplier=supplier,
+            supplier=(repo.repo_id.rpartition("/")[0] or None) if repo.repo_id else None,
             license=license_value,
-            purl=purl,
-            source=source,
+            purl=purl_for(repo.repo_id, repo.commit) if (repo.repo_id and kind == "model") else None,
+            source=f"https://huggingface.co/{'datasets/' if kind == 'dataset' else ''}{repo.repo_id}"
+            if repo.repo_id
+            else None,
             properties=props,
         )
     )
@@ -253,7 +273,7 @@ def _read_repo(repo: Repo, found: Found, pending: list[tuple[str, Path]]) -> Non
         found.warn(repo.id, w)
 
 
-def _hash_pending(
+def hash_pending(
     found: Found, pending: list[tuple[str, Path]], *, hashes: bool, progress: Progress | None
 ) -> None:
     """Hash every pending file at once (large ones in parallel) and record each sha256 on its artifact,
@@ -273,15 +293,6 @@ def _hash_pending(
             props["scan_warnings"] = [*props.get("scan_warnings", []), message]
             found.artifacts[art_id] = replace(art, properties=props)
             found.warn(art_id, message)
-
-
-def text_of_card(names: dict[str, Path], readme: str | None) -> str:
-    if readme is None:
-        return ""
-    try:
-        return read_text(names[readme], MAX_CARD)
-    except OSError:
-        return ""
 
 
 def _is_config(rel: str) -> bool:
@@ -500,13 +511,13 @@ def _guess_type(folder: Path, entries: list[os.DirEntry[str]]) -> str:
     return "model"
 
 
-def _loose_file(found: Found, path: Path, root: Path, pending: list[tuple[str, Path]]) -> None:
+def loose_file(found: Found, path: Path, root: Path, pending: list[tuple[str, Path]]) -> None:
     """A weights file in no repository: ``file:<path relative to the root>``."""
     rel = relpath(path, root)
     props: dict[str, Any] = {"found_in": rel, "path": rel, "root": str(root)}
     meta, problem = weights_metadata(path)
     props.update(meta)
-    fwarn = [f"{rel}: {problem.split(': ', 1)[1] if ': ' in problem else problem}"] if problem else []
+    fwarn = [f"{rel}: {problem}"] if problem else []
     if fwarn:
         props["scan_warnings"] = fwarn
     with suppress(OSError):
@@ -544,8 +555,8 @@ def scan_tree(
     for cache in walk.caches:
         _read_cache(cache, root, found, pending, progress)
     for path in walk.loose:
-        _loose_file(found, path, root, pending)
-    _hash_pending(found, pending, hashes=hashes, progress=progress)
+        loose_file(found, path, root, pending)
+    hash_pending(found, pending, hashes=hashes, progress=progress)
     if envs is not None:
         envs.extend(walk.envs)
     return found
@@ -567,7 +578,7 @@ def scan_cache(
     found = Found()
     pending: list[tuple[str, Path]] = []
     _read_cache(Path(cache_dir), Path(cache_dir), found, pending, progress, only)
-    _hash_pending(found, pending, hashes=hashes, progress=progress)
+    hash_pending(found, pending, hashes=hashes, progress=progress)
     return found
 
 

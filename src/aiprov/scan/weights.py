@@ -309,7 +309,8 @@ def read_gguf(path: Path) -> dict[str, Any]:
 
 
 def weights_metadata(path: Path) -> tuple[dict[str, Any], str | None]:
-    """What the header of one weight file says, as artifact properties, and a warning (or None).
+    """What the header of one weight file says, as artifact properties, and what went wrong (or None;
+    the caller names the file).
 
     Only ``.safetensors`` and ``.gguf`` have headers aiprov reads; others give ``({}, None)``.
     """
@@ -331,11 +332,11 @@ def weights_metadata(path: Path) -> tuple[dict[str, Any], str | None]:
             return props, None
     except ImportError as exc:
         return {}, (
-            f"{path.name}: header not read: {exc.name or 'a package'} is not installed "
+            f"header not read: {exc.name or 'a package'} is not installed "
             "(install 'aiprov[weights]' to read safetensors and GGUF metadata)"
         )
     except ValueError as exc:
-        return {}, f"{path.name}: {exc}"
+        return {}, str(exc)
     except OSError as exc:
-        return {}, f"{path.name}: cannot be read: {exc.strerror or exc}"
+        return {}, f"cannot be read: {exc.strerror or exc}"
     return {}, None

@@ -419,7 +419,7 @@ class FakeApi:
             )
         from huggingface_hub.errors import RepositoryNotFoundError
 
-        raise RepositoryNotFoundError(f"404 {repo_id}")
+        raise RepositoryNotFoundError(f"404 {repo_id}", response=SimpleNamespace(headers={}, request=None))
 
     def dataset_info(self, repo_id: str) -> Any:
         self.asked.append(repo_id)
@@ -446,6 +446,10 @@ def test_hub_fills_unresolved_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     # what the Hub's card names is looked up in turn; failures are warnings, not errors
     assert "meta-llama/Llama-3.1-8B" in fake.asked
     assert bom["hf:meta-llama/Llama-3.1-8B"].properties["unresolved"] is True
+    assert any(
+        "RepositoryNotFoundError" in w and "meta-llama/Llama-3.1-8B" in w
+        for w in bom.metadata["scan"]["warnings"]
+    )
     warnings = bom.metadata["scan"]["warnings"]
     assert any("org/data" in w and "network is unreachable" in w for w in warnings)
 

@@ -167,6 +167,7 @@ def parse_card(text: str, where: str, repo_type: str | None) -> tuple[dict[str, 
     from huggingface_hub import DatasetCard, ModelCard
     from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
+    from aiprov.exceptions import ParseError
     from aiprov.formats._yaml import NoAliasLoader, refuse_aliases
 
     warnings: list[str] = []
@@ -181,7 +182,7 @@ def parse_card(text: str, where: str, repo_type: str | None) -> tuple[dict[str, 
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         warnings.append(f"{where}: {line}card YAML is not valid: {problem}; card data not read")
         return {}, None, warnings
-    except Exception as exc:  # ParseError from refuse_aliases
+    except ParseError as exc:  # an alias
         warnings.append(f"{exc}; card data not read")
         return {}, None, warnings
     with _quiet_hub():

@@ -23,6 +23,20 @@ _MAX_LOOKUPS = 500
 _MAX_FILES = 1000
 
 
+def _lookup_errors() -> tuple[type[BaseException], ...]:
+    """What a Hub lookup raises for a missing, gated or unreachable repository: huggingface_hub's
+    errors are OSErrors; the HTTP client's own (httpx, or requests in older releases) are not."""
+    import importlib
+
+    errors: list[type[BaseException]] = [OSError, ValueError]
+    for module, name in (("httpx", "HTTPError"), ("httpx2", "HTTPError"), ("requests", "RequestException")):
+        try:
+            errors.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(errors)
+
+
 def _wanted(found: Found, done: set[str]) -> list[Artifact]:
     out = []
     for art in found.artifacts.values():
@@ -40,6 +54,7 @@ def fill(found: Found, *, progress: Progress | None = None, api: Any = None) -> 
     from aiprov.scan import _cards as hf
 
     api = api or HfApi()
+    errors = _lookup_errors()
     out = Found()
     done: set[str] = set()
     view = Found()
@@ -59,9 +74,7 @@ def fill(found: Found, *, progress: Progress | None = None, api: Any = None) -> 
             repo_id = art.id.split(":", 1)[1].split("@", 1)[0]
             try:
                 info = api.dataset_info(repo_id) if is_dataset else api.model_info(repo_id)
-            except (
-                Exception
-            ) as exc:  # huggingface_hub raises HTTP, network and not-found errors of many types
+            except errors as exc:
                 out.warn(
                     art.id,
                     f"hub:{repo_id}: not looked up: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",

@@ -148,13 +148,13 @@ def read_safetensors(path: Path) -> dict[str, Any]:
         length = _safetensors_bounds(path)
     except _Bad as exc:
         raise ValueError(str(exc)) from None
-    from safetensors import safe_open  # the weights extra; after the bounds check
+    from safetensors import SafetensorError, safe_open  # the weights extra; after the bounds check
 
     try:
         with safe_open(str(path), framework="numpy") as handle:
             metadata = dict(handle.metadata() or {})
             names = list(handle.keys())
-    except Exception as exc:  # safetensors raises its own SafetensorError (and others) for bad headers
+    except (SafetensorError, ValueError, OSError) as exc:
         raise ValueError(f"not a valid safetensors header: {exc}") from None
     with open(path, "rb") as f:  # dtypes from the (bounded, already validated) JSON header
         f.seek(8)

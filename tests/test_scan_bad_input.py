@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 import struct
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -257,3 +258,31 @@ def test_any_card_data_is_read_without_a_traceback(data: dict[str, Any]) -> None
     bom = aiprov.from_model_card(text)
     assert len(bom) >= 1
     aiprov.dumps(bom, "manifest")
+
+
+def test_without_the_weights_extra_headers_are_skipped_with_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No safetensors package: a warning naming the extra to install; the file is still hashed."""
+    folder = model_folder(tmp_path, model__safetensors=safetensors_bytes())
+    monkeypatch.setitem(sys.modules, "safetensors", None)
+    bom = aiprov.scan(folder)
+    (w,) = warnings_of(bom, "file:m/model.safetensors")
+    assert "install 'aiprov[weights]'" in w
+    assert bom["file:m/model.safetensors"].hashes
+
+
+def test_without_askalono_titles_still_name_licenses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pyaskalono: a title is still recognised; an untitled text is None, not a guess."""
+    from aiprov.licenses import detect
+
+    monkeypatch.setattr(detect, "_askalono", lambda: None)
+    detect._detect.cache_clear()
+    try:
+        assert detect.detect_license("MIT License\n\nPermission is hereby granted").license == "MIT"
+        assert (
+            detect.detect_license("Permission is hereby granted, free of charge, to any person").license
+            is None
+        )
+    finally:
+        detect._detect.cache_clear()

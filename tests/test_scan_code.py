@@ -224,11 +224,11 @@ def test_a_fifo_is_not_opened(tmp_path: Path) -> None:
 def test_license_table_and_file(tmp_path: Path) -> None:
     """PEP 621 license = {file = ...} is matched as a text; {text = ...} as a name."""
     (tmp_path / "LICENSE").write_text(
-        "Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\n"
+        "MIT License\n\nCopyright (c) 2024 A\n\nPermission is hereby granted, free of charge, to any person\n"
     )
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "a"\nlicense = {file = "LICENSE"}\n')
     art = scan_code(tmp_path).artifacts["project:a"]
-    assert art.license == "Apache-2.0"
+    assert art.license == "MIT"
     assert art.properties["license_file_declared"] == "LICENSE"
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "a"\nlicense = {text = "BSD 3-Clause"}\n')
     assert scan_code(tmp_path).artifacts["project:a"].license == "BSD-3-Clause"

@@ -20,6 +20,7 @@ from aiprov.licenses import (
     license_terms,
     normalize_license,
 )
+from aiprov.scan import from_model_card, scan  # the function shadows the subpackage: aiprov.scan(...)
 
 
 def __getattr__(name: str) -> str:
@@ -53,6 +54,7 @@ __all__ = [
     "__version__",
     "check",
     "dumps",
+    "from_model_card",
     "is_compatible",
     "license_terms",
     "load",
@@ -60,4 +62,5 @@ __all__ = [
     "normalize_license",
     "obligations",
     "openness",
+    "scan",
 ]

@@ -22,7 +22,7 @@ __all__ = ["register"]
 def _policy_args(
     parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "markdown", "sarif")
 ) -> None:
-    add_input(parser, "aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document or MOT YAML")
+    add_input(parser, "aibom manifest, CycloneDX, SPDX 2.3/3.0.1 document, MOT YAML, or a folder to scan")
     parser.add_argument(
         "--policy",
         metavar="FILE",

@@ -53,8 +53,15 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 
 def load_input(args: argparse.Namespace, path: str | None = None) -> AIBOM:
     """Read ``path`` (default: the command's ``input``) as :func:`add_input_options` described it."""
+    from pathlib import Path
+
     from aiprov.formats import load, parse_size
 
+    target = args.input if path is None else path
+    if target != "-" and Path(target).is_dir():  # a folder is scanned, then judged
+        from aiprov.cli._scan import load_or_scan
+
+        return load_or_scan(target)
     size = getattr(args, "max_size", None)
     limit = parse_size(size) if size is not None else None
     return load(args.input if path is None else path, getattr(args, "input_format", None), max_size=limit)

@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "Model Openness Framework (with the Model Openness Tool's class beside aiprov's). Exit 0 when "
         "the report was produced, whatever it says; 2 on bad input.",
     )
-    add_input(parser, "any document aiprov reads, including Model Openness Tool YAML")
+    add_input(parser, "any document aiprov reads, including Model Openness Tool YAML, or a folder to scan")
     parser.add_argument("--framework", choices=("osaid", "mof", "both"), default="both")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.set_defaults(run=_run)

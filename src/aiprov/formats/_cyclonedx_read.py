@@ -412,7 +412,10 @@ class _Reader:
         for i, dep in enumerate(s.list_(doc.get("dependencies"), "dependencies")):
             dep = s.dict_(dep, f"dependencies[{i}]")
             ref = s.str_(dep.get("ref"), f"dependencies[{i}].ref", required=True)
-            targets = s.list_(dep.get("dependsOn"), f"dependencies[{i}].dependsOn")
+            targets = [
+                s.str_(t, f"dependencies[{i}].dependsOn[{j}]", required=True)
+                for j, t in enumerate(s.list_(dep.get("dependsOn"), f"dependencies[{i}].dependsOn"))
+            ]
             if not targets:
                 empty.append(dep)
             repeated = [t for t in targets if (ref, t) in nested]
@@ -420,7 +423,7 @@ class _Reader:
                 empty.append({"ref": ref, "dependsOn": repeated})
             for j, target in enumerate(targets):
                 where = f"dependencies[{i}].dependsOn[{j}]"
-                s.links.append(_Link(str(ref), None, target=s.str_(target, where, required=True), path=where))
+                s.links.append(_Link(str(ref), None, target=target, path=where))
                 s.links[-1].kind = "depends_on"
         bom = AIBOM(s.artifacts.values())
         self.relate(bom)

@@ -24,6 +24,7 @@ from aiprov.analysis.rules import (
     declared,
     derivatives,
     hosting,
+    license_file,
     naming,
     noncommercial,
     outputs,
@@ -59,7 +60,7 @@ REACH_RULES: tuple[ModuleType, ...] = (
     outputs,
 )
 #: Rules over the artifact itself.
-ARTIFACT_RULES: tuple[ModuleType, ...] = (declared, provenance)
+ARTIFACT_RULES: tuple[ModuleType, ...] = (declared, provenance, license_file)
 #: Rules whose findings depend on facts of the artifact itself (see the module docstring).
 OWN_FACT_RULES: tuple[ModuleType, ...] = tuple(m for m in REACH_RULES if hasattr(m, "reads"))
 

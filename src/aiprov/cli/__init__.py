@@ -20,7 +20,7 @@ from aiprov.exceptions import AiprovError
 __all__ = ["main"]
 
 #: One module a subcommand, in the order ``aiprov --help`` lists them.
-_SUBCOMMANDS = ("_check", "_obligations", "_openness", "_convert", "_license")
+_SUBCOMMANDS = ("_check", "_obligations", "_openness", "_convert", "_license", "_verify", "_attest")
 
 
 def build_parser() -> argparse.ArgumentParser:

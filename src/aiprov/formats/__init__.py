@@ -30,6 +30,7 @@ _FORMATS: dict[str, tuple[str, str | None, str | None]] = {
     "spdx2-json": ("aiprov.formats.spdx2", "loads", "dumps_json"),
     "spdx2-tv": ("aiprov.formats.spdx2", "loads", "dumps_tv"),
     "mot": ("aiprov.formats.mot", "loads", "dumps"),
+    "intoto": ("aiprov.formats.intoto", "loads", None),  # written by `aiprov attest`
 }
 READ_FORMATS = tuple(k for k, v in _FORMATS.items() if v[1] and k != "manifest-json")
 WRITE_FORMATS = tuple(k for k, v in _FORMATS.items() if v[2])
@@ -42,6 +43,10 @@ def detect(text: str) -> str:
     """The format of a document, from its content. Raises :class:`ParseError` if none fits."""
     head = text[:_HEAD].lstrip("\ufeff \t\r\n")
     if head.startswith(("{", "[")):
+        if re.search(r'"_type"\s*:\s*"https://in-toto\.io/Statement/', head) or re.search(
+            r'"payloadType"\s*:\s*"application/vnd\.in-toto\+json"', head
+        ):
+            return "intoto"  # before CycloneDX: a statement's predicate can be a CycloneDX BOM
         if re.search(r'"bomFormat"\s*:\s*"CycloneDX"', head):
             return "cyclonedx-json"
         if re.search(r'"spdxVersion"\s*:', head):

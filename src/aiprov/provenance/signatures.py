@@ -257,7 +257,7 @@ def check_folder(
 def _failure(exc: BaseException) -> str:
     """model-signing's error as a sentence: the files that changed or went missing since signing."""
     text = str(exc) or type(exc).__name__
-    changed = re.findall(r"Hash mismatch for '([^']+)'", text)
+    changed = re.findall(r"Hash mismatch for \\?'([^'\\]+)", text)
     missing = re.findall(r"Missing files in model '[^']*': ([^\"\]]+)", text)
     if changed or missing:
         parts = [f"{', '.join(changed)} changed since signing"] if changed else []

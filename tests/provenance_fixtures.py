@@ -17,7 +17,9 @@ CONFIG = b'{"architectures": ["LlamaForCausalLM"]}\n'
 
 def write_key(folder: Path, name: str, kind: str = "ec") -> tuple[Path, Path]:
     """A throw-away key pair as PEM files: (private, public)."""
-    key: Any = ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else ed25519.Ed25519PrivateKey.generate()
+    key: Any = (
+        ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else ed25519.Ed25519PrivateKey.generate()
+    )
     private = folder / f"{name}.pem"
     public = folder / f"{name}.pub"
     private.write_bytes(
@@ -26,7 +28,9 @@ def write_key(folder: Path, name: str, kind: str = "ec") -> tuple[Path, Path]:
         )
     )
     public.write_bytes(
-        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
     )
     return private, public
 
@@ -51,11 +55,19 @@ def sign(folder: Path, private_key: Path) -> Path:
     return signature
 
 
-def manifest(root: Path, *, recorded_root: Path | None = None, extra: list[dict[str, Any]] | None = None) -> Path:
+def manifest(
+    root: Path, *, recorded_root: Path | None = None, extra: list[dict[str, Any]] | None = None
+) -> Path:
     """A JSON manifest of the model folder: a model artifact containing two file artifacts."""
     scan_root = str(recorded_root if recorded_root is not None else root)
     artifacts: list[dict[str, Any]] = [
-        {"id": "acme-7b", "kind": "model", "name": "acme-7b", "license": "Apache-2.0", "properties": {"path": "models/acme-7b", "root": scan_root}},
+        {
+            "id": "acme-7b",
+            "kind": "model",
+            "name": "acme-7b",
+            "license": "Apache-2.0",
+            "properties": {"path": "models/acme-7b", "root": scan_root},
+        },
         {
             "id": "acme-7b/model.safetensors",
             "kind": "weights",
@@ -67,7 +79,10 @@ def manifest(root: Path, *, recorded_root: Path | None = None, extra: list[dict[
             "id": "acme-7b/config.json",
             "kind": "document",
             "license": "Apache-2.0",
-            "hashes": {"SHA-512": hashlib.sha512(CONFIG).hexdigest(), "sha256": hashlib.sha256(CONFIG).hexdigest()},
+            "hashes": {
+                "SHA-512": hashlib.sha512(CONFIG).hexdigest(),
+                "sha256": hashlib.sha256(CONFIG).hexdigest(),
+            },
             "properties": {"path": "models/acme-7b/config.json", "root": scan_root},
         },
         *(extra or []),

@@ -72,7 +72,9 @@ def test_check_predicate_matches_its_schema(tmp_path: Path) -> None:
     assert {"findings", "summary", "policy", "tool"} <= set(body["predicate"])
 
 
-def test_aiprov_verifies_its_attestation(attested: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_aiprov_verifies_its_attestation(
+    attested: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """verify-attestation: signature and subject digests check (exit 0); a changed file fails (exit 1)."""
     envelope, public, folder = attested
     code, out, err = run(capsys, "verify-attestation", envelope, "--key", public)
@@ -110,9 +112,12 @@ def test_securesystemslib_verifies_the_envelope(attested: tuple[Path, Path, Path
     data = json.loads(envelope_path.read_text())
     key = serialization.load_pem_public_key(public.read_bytes())
     keyid = data["signatures"][0]["keyid"]
-    assert keyid == hashlib.sha256(
-        key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    ).hexdigest()
+    assert (
+        keyid
+        == hashlib.sha256(
+            key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        ).hexdigest()
+    )
     envelope = Envelope.from_dict(data)
     accepted = envelope.verify([SSlibKey.from_crypto(key, keyid=keyid)], 1)
     assert list(accepted) == [keyid]
@@ -125,7 +130,10 @@ def test_envelope_checked_by_hand_against_the_spec(attested: tuple[Path, Path, P
     data = json.loads(envelope_path.read_text())
     assert data["payloadType"] == "application/vnd.in-toto+json"
     payload = base64.b64decode(data["payload"])
-    message = b"DSSEv1 %d application/vnd.in-toto+json %d " % (len(b"application/vnd.in-toto+json"), len(payload))
+    message = b"DSSEv1 %d application/vnd.in-toto+json %d " % (
+        len(b"application/vnd.in-toto+json"),
+        len(payload),
+    )
     key = serialization.load_pem_public_key(public.read_bytes())
     assert isinstance(key, ec.EllipticCurvePublicKey)
     key.verify(base64.b64decode(data["signatures"][0]["sig"]), message + payload, ec.ECDSA(hashes.SHA256()))
@@ -140,7 +148,9 @@ def test_ed25519_keys_sign_too(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert run(capsys, "verify-attestation", out, "--key", public)[0] == 0
 
 
-def test_an_attestation_is_an_input_like_any_other(attested: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_attestation_is_an_input_like_any_other(
+    attested: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """An in-toto envelope or statement is read as its CycloneDX BOM; verify checks its files."""
     envelope, _, folder = attested
     assert detect(envelope.read_text()) == "intoto"
@@ -162,11 +172,22 @@ def test_an_attestation_is_an_input_like_any_other(attested: tuple[Path, Path, P
 def test_bad_attestations_are_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A statement of another predicate, or a broken envelope: one line, exit 2."""
     other = tmp_path / "slsa.json"
-    other.write_text(json.dumps({"_type": "https://in-toto.io/Statement/v1", "subject": [], "predicateType": "https://slsa.dev/provenance/v1", "predicate": {}}))
+    other.write_text(
+        json.dumps(
+            {
+                "_type": "https://in-toto.io/Statement/v1",
+                "subject": [],
+                "predicateType": "https://slsa.dev/provenance/v1",
+                "predicate": {},
+            }
+        )
+    )
     code, _, err = run(capsys, "check", other)
     assert code == 2 and "carries no BOM" in err and err.count("\n") == 1
     broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps({"payloadType": "application/vnd.in-toto+json", "payload": "%%%", "signatures": []}))
+    broken.write_text(
+        json.dumps({"payloadType": "application/vnd.in-toto+json", "payload": "%%%", "signatures": []})
+    )
     code, _, err = run(capsys, "check", broken)
     assert code == 2 and "base64" in err
     _, public = write_key(tmp_path, "k")

@@ -83,7 +83,14 @@ def test_changed_missing_and_unverifiable(tmp_path: Path) -> None:
     folder = model_folder(tmp_path)
     flip_byte(folder / "model.safetensors")
     (folder / "config.json").unlink()
-    extra = [{"id": "remote-data", "kind": "dataset", "hashes": {"sha256": "ab" * 32}, "source": "https://example.org/d.parquet"}]
+    extra = [
+        {
+            "id": "remote-data",
+            "kind": "dataset",
+            "hashes": {"sha256": "ab" * 32},
+            "source": "https://example.org/d.parquet",
+        }
+    ]
     report = verify(aiprov.load(manifest(tmp_path, extra=extra)))
     severities = {(f.code, f.subject): f.severity for f in report.findings}
     assert severities[("hash-mismatch", "acme-7b/model.safetensors")] == "error"
@@ -108,7 +115,12 @@ def test_rootless_path_and_local_source_resolve_against_the_bom_folder(tmp_path:
     bom = AIBOM(
         [
             Artifact(id="w", kind="weights", hashes=tuple(digest.items()), properties={"path": "w.bin"}),
-            Artifact(id="d", kind="dataset", source="d.csv", hashes=(("sha256", hashlib.sha256(b"a,b\n").hexdigest()),)),
+            Artifact(
+                id="d",
+                kind="dataset",
+                source="d.csv",
+                hashes=(("sha256", hashlib.sha256(b"a,b\n").hexdigest()),),
+            ),
         ]
     )
     assert {f.status for f in verify(bom, base=tmp_path).files} == {"match"}
@@ -204,7 +216,9 @@ def test_without_model_signing_a_signature_is_present_but_unverified(
     assert model.check is not None and "aiprov[signing]" in (model.check.reason or "")
 
 
-def test_cli_exit_codes_and_formats(signed: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_codes_and_formats(
+    signed: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """verify exits 0 when everything matches, 1 on a changed file, 2 on bad input; JSON has files and signatures."""
     path, public, folder = signed
     code, out, _ = run(capsys, "verify", path, "--trusted-key", public)

@@ -43,7 +43,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--key", action="append", required=True, metavar="PUB", help="a trusted public key, PEM (repeatable)"
     )
     ver.add_argument(
-        "--root", metavar="DIR", help="where the subjects' files are (default: their recorded root, else the file's folder)"
+        "--root",
+        metavar="DIR",
+        help="where the subjects' files are (default: their recorded root, else the file's folder)",
     )
     ver.add_argument("--format", choices=tuple(RENDERERS), default="text")
     ver.set_defaults(run=_verify_attestation)

@@ -11,8 +11,8 @@ Keys are ECDSA P-256 (SHA-256) or Ed25519, read through ``cryptography``.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import binascii
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -53,7 +53,7 @@ def pae(payload_type: str, payload: bytes) -> bytes:
 def _subjects(bom: AIBOM) -> list[dict[str, Any]]:
     subjects: list[dict[str, Any]] = []
     for artifact in bom:
-        digest = {}
+        digest: dict[str, str] = {}
         for name, value in artifact.hashes:
             known = hashlib_name(name)
             if known is not None:
@@ -188,13 +188,17 @@ def open_envelope(data: Any, source: str = "<string>") -> tuple[dict[str, Any], 
             data = json.loads(payload)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ParseError(f"DSSE payload is not JSON ({exc})", source=source) from None
-    if not isinstance(data, dict) or not str(data.get("_type", "")).startswith("https://in-toto.io/Statement/v"):
+    if not isinstance(data, dict) or not str(data.get("_type", "")).startswith(
+        "https://in-toto.io/Statement/v"
+    ):
         raise ParseError("not an in-toto Statement (no _type https://in-toto.io/Statement/v1)", source=source)
     subjects = data.get("subject")
     if not isinstance(subjects, list) or not all(
         isinstance(s, dict) and isinstance(s.get("digest"), dict) for s in subjects
     ):
-        raise ParseError("in-toto Statement: subject must be a list of {name, digest}", source=source, location="subject")
+        raise ParseError(
+            "in-toto Statement: subject must be a list of {name, digest}", source=source, location="subject"
+        )
     return data, envelope, payload
 
 
@@ -202,7 +206,9 @@ class Attestation:
     """The outcome of :func:`verify_attestation`: whether a trusted key signed the envelope, the
     statement, and the check of its subjects against the files."""
 
-    def __init__(self, *, signed: bool, keyid: str | None, statement: dict[str, Any], report: VerifyReport) -> None:
+    def __init__(
+        self, *, signed: bool, keyid: str | None, statement: dict[str, Any], report: VerifyReport
+    ) -> None:
         self.signed = signed
         self.keyid = keyid
         self.statement = statement
@@ -272,7 +278,13 @@ def verify_attestation(
     report = verify(bom, root, base=Path(path).parent)
     if signed_by is None:
         extra = Finding(
-            code="signature-invalid", severity="error", subject=source, message=f"{source}: {problem}", path=(source,)
+            code="signature-invalid",
+            severity="error",
+            subject=source,
+            message=f"{source}: {problem}",
+            path=(source,),
         )
-        report = dataclasses.replace(report, findings=tuple(sorted((*report.findings, extra), key=Finding.sort_key)))
+        report = dataclasses.replace(
+            report, findings=tuple(sorted((*report.findings, extra), key=Finding.sort_key))
+        )
     return Attestation(signed=signed_by is not None, keyid=signed_by, statement=body, report=report)

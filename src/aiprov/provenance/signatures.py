@@ -206,9 +206,7 @@ def _key_fingerprint(path: str) -> tuple[str, Any]:
     from cryptography.hazmat.primitives import serialization
 
     key = serialization.load_pem_public_key(Path(path).read_bytes())
-    pem = key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(pem).hexdigest(), key
 
 
@@ -227,7 +225,7 @@ def check_folder(
     signature = folder / signature_name
     if not signature.is_file():
         return SignatureCheck(folder=str(folder), signature=None, status="unsigned")
-    base = {"folder": str(folder), "signature": str(signature)}
+    base: dict[str, Any] = {"folder": str(folder), "signature": str(signature)}
     try:
         bundle = _read_bundle(signature)
     except ValueError as exc:
@@ -235,8 +233,10 @@ def check_folder(
         return SignatureCheck(**base, status="invalid", reason=str(exc), present=present)
     except ImportError:  # a certificate bundle without cryptography installed
         present = _present(folder, signature, ())
-        return SignatureCheck(**base, status="untrusted", reason=f"not verified: {INSTALL_HINT}", present=present)
-    facts = {
+        return SignatureCheck(
+            **base, status="untrusted", reason=f"not verified: {INSTALL_HINT}", present=present
+        )
+    facts: dict[str, Any] = {
         **base,
         "signer": bundle.signer,
         "method": bundle.method,
@@ -246,7 +246,9 @@ def check_folder(
     try:
         from model_signing import verifying
     except ImportError:
-        return SignatureCheck(**facts, status="untrusted", reason=f"signature present, not verified: {INSTALL_HINT}")
+        return SignatureCheck(
+            **facts, status="untrusted", reason=f"signature present, not verified: {INSTALL_HINT}"
+        )
     if bundle.method == "key":
         return _check_key(bundle, trusted, verifying, folder, signature, facts)
     if bundle.method == "certificate":
@@ -267,7 +269,12 @@ def _failure(exc: BaseException) -> str:
 
 
 def _check_key(
-    bundle: _Bundle, trusted: TrustedSigners, verifying: Any, folder: Path, signature: Path, facts: dict[str, Any]
+    bundle: _Bundle,
+    trusted: TrustedSigners,
+    verifying: Any,
+    folder: Path,
+    signature: Path,
+    facts: dict[str, Any],
 ) -> SignatureCheck:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -280,7 +287,11 @@ def _check_key(
         if bundle.key_hint is None or bundle.key_hint == fingerprint:
             candidates.append((path, fingerprint))
     if not candidates:
-        why = "signed by a key not in the trusted list" if trusted.keys else "no trusted key given (--trusted-key)"
+        why = (
+            "signed by a key not in the trusted list"
+            if trusted.keys
+            else "no trusted key given (--trusted-key)"
+        )
         return SignatureCheck(**facts, status="untrusted", reason=why)
     failure = ""
     for path, fingerprint in candidates:
@@ -300,7 +311,9 @@ def _check_certificate(
     trusted: TrustedSigners, verifying: Any, folder: Path, signature: Path, facts: dict[str, Any]
 ) -> SignatureCheck:
     if not trusted.certificates:
-        return SignatureCheck(**facts, status="untrusted", reason="no trusted certificate given (--trusted-certificate)")
+        return SignatureCheck(
+            **facts, status="untrusted", reason="no trusted certificate given (--trusted-certificate)"
+        )
     from cryptography.exceptions import InvalidSignature
 
     config = verifying.Config().use_certificate_verifier(certificate_chain=list(trusted.certificates))
@@ -326,7 +339,9 @@ def _check_sigstore(
         config = verifying.Config().use_sigstore_verifier(identity=identity, oidc_issuer=issuer)
         try:
             _run(config, folder, signature)
-        except Exception as exc:  # sigstore raises its own error types (and network errors); all mean "not proven"
+        except (
+            Exception
+        ) as exc:  # sigstore raises its own error types (and network errors); all mean "not proven"
             message = _failure(exc)
             if "Signature mismatch" in message:
                 return SignatureCheck(**facts, status="invalid", reason=message)

@@ -140,7 +140,9 @@ def locate(artifact: Artifact, root: str | Path | None = None, base: str | Path 
     if artifact.source:
         local = _local_source(artifact.source)
         if local:
-            return Path(local) if Path(local).is_absolute() else Path(root if root is not None else base) / local
+            return (
+                Path(local) if Path(local).is_absolute() else Path(root if root is not None else base) / local
+            )
     return None
 
 
@@ -217,12 +219,18 @@ class _Verifier:
         where = str(place) if place is not None else None
         if place is None:
             reason = "no local file: the BOM records a digest but no path (properties.path or a local source)"
-            checks.append(FileCheck(subject=subject, path=None, status="unverifiable", expected=recorded, reason=reason))
+            checks.append(
+                FileCheck(subject=subject, path=None, status="unverifiable", expected=recorded, reason=reason)
+            )
             self.finding("hash-unverifiable", "info", subject, f"{subject}: digest not checked, {reason}")
         elif not algorithms:
             names = ", ".join(name for name, _ in recorded)
             reason = f"no digest algorithm hashlib has ({names})"
-            checks.append(FileCheck(subject=subject, path=where, status="unverifiable", expected=recorded, reason=reason))
+            checks.append(
+                FileCheck(
+                    subject=subject, path=where, status="unverifiable", expected=recorded, reason=reason
+                )
+            )
             self.finding("hash-unverifiable", "info", subject, f"{place}: digest not checked, {reason}")
         elif not place.exists():
             checks.append(FileCheck(subject=subject, path=where, status="missing", expected=recorded))
@@ -234,7 +242,11 @@ class _Verifier:
             )
         elif place.is_dir():
             reason = "the path is a folder: digests are checked on files"
-            checks.append(FileCheck(subject=subject, path=where, status="unverifiable", expected=recorded, reason=reason))
+            checks.append(
+                FileCheck(
+                    subject=subject, path=where, status="unverifiable", expected=recorded, reason=reason
+                )
+            )
             self.finding("hash-unverifiable", "info", subject, f"{place}: {reason}")
         else:
             wanted.append((subject, place, algorithms))
@@ -250,9 +262,15 @@ class _Verifier:
         if isinstance(result, OSError):
             reason = f"cannot read: {result.strerror or result}"
             self.finding("hash-unverifiable", "info", subject, f"{place}: digest not checked, {reason}")
-            return FileCheck(subject=subject, path=str(place), status="unverifiable", expected=expected, reason=reason)
+            return FileCheck(
+                subject=subject, path=str(place), status="unverifiable", expected=expected, reason=reason
+            )
         actual = tuple((spelled, result[name]) for name, (spelled, _) in algorithms.items())
-        wrong = [(spelled, value, result[name]) for name, (spelled, value) in algorithms.items() if result[name] != value]
+        wrong = [
+            (spelled, value, result[name])
+            for name, (spelled, value) in algorithms.items()
+            if result[name] != value
+        ]
         for spelled, value, got in wrong:
             self.finding(
                 "hash-mismatch",
@@ -360,7 +378,11 @@ class _Verifier:
         if self.policy.require.signed:
             for s in out.values():
                 if s.status in ("unsigned", "untrusted"):
-                    why = s.check.reason if s.check is not None and s.check.reason else "no model signature found"
+                    why = (
+                        s.check.reason
+                        if s.check is not None and s.check.reason
+                        else "no model signature found"
+                    )
                     self.finding(
                         "signature-missing",
                         "error",
@@ -373,9 +395,7 @@ def _trusted_from(policy: Policy) -> TrustedSigners:
     return TrustedSigners(
         keys=tuple(s.key for s in policy.trusted_signers if s.key),
         certificates=tuple(s.certificate for s in policy.trusted_signers if s.certificate),
-        identities=tuple(
-            (s.identity, s.issuer) for s in policy.trusted_signers if s.identity and s.issuer
-        ),
+        identities=tuple((s.identity, s.issuer) for s in policy.trusted_signers if s.identity and s.issuer),
     )
 
 
@@ -444,4 +464,3 @@ def _waive(findings: list[Finding], policy: Policy, today: dt.date) -> tuple[lis
         )
         (waived if silenced else kept).append(f)
     return kept, waived
-

@@ -56,7 +56,9 @@ def write_verify_text(
         for folder, s in sorted(shown.items()):
             assert s.check is not None
             status = _paint(s.status, _STATUS_COLORS.get(s.status, "33"), color)
-            stream.write(f"  {s.check.signature}: {status}" + (f", signed by {s.signer}" if s.signer else "") + "\n")
+            stream.write(
+                f"  {s.check.signature}: {status}" + (f", signed by {s.signer}" if s.signer else "") + "\n"
+            )
             stream.write(
                 f"      covers {len(s.check.covered)} file(s); {len(s.check.uncovered)} present file(s) not covered"
                 f"; artifacts: {', '.join(folders[folder])}\n"

@@ -91,7 +91,9 @@ def measure(name: str, paths: list[Path], root: Path, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shards", type=int, default=8, help="weight shards in the model folder")
     parser.add_argument("--shard-mb", type=int, default=256, help="size of each shard (MiB)")
     parser.add_argument("--single-mb", type=int, default=1024, help="size of the single large file (MiB)")

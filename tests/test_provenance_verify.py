@@ -15,7 +15,15 @@ from aiprov.graph import AIBOM, Artifact
 from aiprov.provenance import TrustedSigners, verify
 from aiprov.provenance.digests import hash_files, hashlib_name
 from aiprov.report.findings import findings_json
-from tests.provenance_fixtures import flip_byte, manifest, model_folder, sign, write_key
+from tests.provenance_fixtures import (
+    flip_byte,
+    manifest,
+    model_folder,
+    sign,
+    sign_with_certificate,
+    write_ca_and_leaf,
+    write_key,
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
@@ -245,3 +253,23 @@ def test_verify_report_renders_like_a_check_report(signed: tuple[Path, Path, Pat
     report = verify(aiprov.load(path))
     data = json.loads(findings_json(report))
     assert any(f["code"] == "hash-mismatch" for f in data["findings"])
+
+
+def test_certificate_signed_model(tmp_path: Path) -> None:
+    """A model signed with a certificate: verified when its CA is trusted (signer: the certificate's
+    email), untrusted under another CA, untrusted with no certificate trusted."""
+    ca, key, cert = write_ca_and_leaf(tmp_path, "acme", "release@acme.example")
+    other_ca, _, _ = write_ca_and_leaf(tmp_path, "other", "someone@other.example")
+    folder = model_folder(tmp_path)
+    sign_with_certificate(folder, key, cert, ca)
+    bom = aiprov.load(manifest(tmp_path))
+    trusted = verify(bom, trusted=TrustedSigners(certificates=(str(ca),)))
+    model = next(s for s in trusted.signatures if s.subject == "acme-7b")
+    assert (model.status, model.signer) == ("verified", "release@acme.example")
+    assert model.check is not None and model.check.method == "certificate"
+    other = verify(bom, trusted=TrustedSigners(certificates=(str(other_ca),)))
+    assert {s.status for s in other.signatures} == {"untrusted"}
+    assert {s.status for s in verify(bom).signatures} == {"untrusted"}
+    flip_byte(folder / "model.safetensors")
+    changed = verify(bom, trusted=TrustedSigners(certificates=(str(ca),)))
+    assert ("signature-invalid", "acme-7b") in codes(changed)

@@ -316,14 +316,22 @@ def _check_certificate(
         )
     from cryptography.exceptions import InvalidSignature
 
+    try:  # the chain is checked by pyOpenSSL, which model-signing uses for certificates
+        from OpenSSL.crypto import X509StoreContextError
+    except ImportError:  # pragma: no cover - model-signing imports it
+        X509StoreContextError = ValueError  # type: ignore[misc,assignment]
     config = verifying.Config().use_certificate_verifier(certificate_chain=list(trusted.certificates))
     try:
         _run(config, folder, signature)
+    except X509StoreContextError as exc:
+        return SignatureCheck(
+            **facts, status="untrusted", reason=f"certificate chain not trusted: {_failure(exc)}"
+        )
     except (ValueError, InvalidSignature, OSError) as exc:
         message = _failure(exc)
-        if "Signature mismatch" in message or isinstance(exc, InvalidSignature | OSError):
-            return SignatureCheck(**facts, status="invalid", reason=message)
-        return SignatureCheck(**facts, status="untrusted", reason=f"certificate chain not trusted: {message}")
+        if "cannot be used for signing" in message:
+            return SignatureCheck(**facts, status="untrusted", reason=message)
+        return SignatureCheck(**facts, status="invalid", reason=message)
     return SignatureCheck(**facts, status="verified")
 
 

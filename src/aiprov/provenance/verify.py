@@ -218,11 +218,11 @@ class _Verifier:
                 algorithms[known] = (name, str(value).strip().lower())
         where = str(place) if place is not None else None
         if place is None:
-            reason = "no local file: the BOM records a digest but no path (properties.path or a local source)"
+            reason = "no local file: the BOM records no path for it (properties.path or a local source)"
             checks.append(
                 FileCheck(subject=subject, path=None, status="unverifiable", expected=recorded, reason=reason)
             )
-            self.finding("hash-unverifiable", "info", subject, f"{subject}: digest not checked, {reason}")
+            self.finding("hash-unverifiable", "info", subject, f"digest not checked, {reason}")
         elif not algorithms:
             names = ", ".join(name for name, _ in recorded)
             reason = f"no digest algorithm hashlib has ({names})"

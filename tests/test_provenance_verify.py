@@ -273,3 +273,11 @@ def test_certificate_signed_model(tmp_path: Path) -> None:
     flip_byte(folder / "model.safetensors")
     changed = verify(bom, trusted=TrustedSigners(certificates=(str(ca),)))
     assert ("signature-invalid", "acme-7b") in codes(changed)
+
+
+def test_codes_are_documented() -> None:
+    """docs/findings.md documents every finding code verify reports."""
+    from aiprov.provenance.verify import CODES
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "findings.md").read_text()
+    assert [c for c in CODES if f"`{c}`" not in text] == []

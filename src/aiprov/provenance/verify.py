@@ -24,7 +24,17 @@ from aiprov.graph import AIBOM, Artifact
 from aiprov.provenance.digests import hash_files, hashlib_name
 from aiprov.provenance.signatures import SIGNATURE_FILE, SignatureCheck, TrustedSigners, check_folder
 
-__all__ = ["FILE_STATUSES", "ArtifactSignature", "FileCheck", "VerifyReport", "locate", "verify"]
+__all__ = ["CODES", "FILE_STATUSES", "ArtifactSignature", "FileCheck", "VerifyReport", "locate", "verify"]
+
+#: The finding codes verify adds to those of check (docs/findings.md), with a one-line meaning.
+CODES: dict[str, str] = {
+    "hash-mismatch": "a file's recomputed digest differs from the one the BOM records: the file changed",
+    "file-missing": "the BOM records a digest and a path, and no file is there",
+    "hash-unverifiable": "a recorded digest that cannot be checked here (no local file, no hashlib algorithm)",
+    "signature-invalid": "a trusted signer's model signature does not verify, or files it covers changed",
+    "signature-uncovered-file": "a file in a signed model folder that the signature does not cover",
+    "signature-missing": "under require: [signed], a model or weights artifact without a verified signature",
+}
 
 #: What verify found for a file: its digests match, differ, the file is missing, or it cannot be checked.
 FILE_STATUSES = ("match", "mismatch", "missing", "unverifiable")

@@ -283,7 +283,9 @@ def test_codes_are_documented() -> None:
     assert [c for c in CODES if f"`{c}`" not in text] == []
 
 
-def test_sigstore_identity_needs_its_issuer(signed: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_sigstore_identity_needs_its_issuer(
+    signed: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """--identity without --issuer is a usage error (exit 2), before anything reaches the network."""
     path, _, _ = signed
     code, _, err = run(capsys, "verify", path, "--identity", "release@acme.example")

@@ -70,7 +70,20 @@ def test_the_cases_cover_every_documented_key() -> None:
     for line in DOC.read_text().splitlines():
         if line.startswith("| `"):
             documented.update(re.findall(r"`([a-z_.]+)`", line.split(" | ")[0]))
-    assert documented == set(CASES)
+    assert documented == set(CASES) | set(VERIFY_CASES)
+
+
+#: Keys whose verdicts are given by `aiprov verify`, each with the test there that shows a change.
+VERIFY_CASES = {
+    "trusted_signers": "tests/test_provenance_verify.py::test_policy_signers_are_checked",
+}
+
+
+def test_verify_keys_have_their_test() -> None:
+    """A key judged by verify names a test in the verify suite that exists."""
+    for target in VERIFY_CASES.values():
+        path, name = target.split("::")
+        assert f"def {name}(" in (Path(__file__).parents[1] / path).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("key", sorted(CASES))

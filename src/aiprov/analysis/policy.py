@@ -14,6 +14,11 @@ A policy file (YAML) looks like::
     allow: [CC-BY-NC-4.0]                      # exceptions to deny
     proprietary: [LicenseRef-acme-proprietary] # your own LicenseRef- ids that are proprietary
     require: {hashes: true, osi_approved_weights: false, source: false, supplier: false}
+    # or a list of the demands: require: [hashes, signed]
+    trusted_signers:                           # who may sign models (aiprov verify)
+      - {name: acme, key: keys/acme.pub}       # a public key (PEM), relative to this file
+      - {certificate: certs/ca.pem}            # a certificate chain (PEM)
+      - {identity: release@acme.example, issuer: https://accounts.google.com}  # sigstore
     waivers:
       - {code: naming-requirement, subject: acme-chat, reason: "renaming in v2", expires: 2026-12-31}
 """
@@ -40,6 +45,7 @@ __all__ = [
     "FIELD_CATEGORIES",
     "Policy",
     "Require",
+    "Signer",
     "Use",
     "Waiver",
 ]
@@ -134,6 +140,7 @@ class Require:
     source: bool = False
     supplier: bool = False
     osi_approved_weights: bool = False
+    signed: bool = False  # every model and weights artifact carries a verified signature (aiprov verify)
 
     def to_dict(self) -> dict[str, bool]:
         return {
@@ -141,6 +148,32 @@ class Require:
             "source": self.source,
             "supplier": self.supplier,
             "osi_approved_weights": self.osi_approved_weights,
+            "signed": self.signed,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signer:
+    """Someone the user trusts to sign models: a public key, a certificate chain or a sigstore
+    identity with its OpenID Connect issuer. Paths are resolved against the policy file's folder."""
+
+    name: str | None = None
+    key: str | None = None
+    certificate: str | None = None
+    identity: str | None = None
+    issuer: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in (
+                ("name", self.name),
+                ("key", self.key),
+                ("certificate", self.certificate),
+                ("identity", self.identity),
+                ("issuer", self.issuer),
+            )
+            if v is not None
         }
 
 
@@ -178,6 +211,7 @@ class Policy:
     allow: tuple[str, ...] = ()
     require: Require = field(default_factory=Require)
     waivers: tuple[Waiver, ...] = ()
+    trusted_signers: tuple[Signer, ...] = ()
     today: dt.date | None = None
     source: str | None = None
 
@@ -200,6 +234,7 @@ class Policy:
             "proprietary": list(self.proprietary),
             "require": self.require.to_dict(),
             "waivers": [w.to_dict() for w in self.waivers],
+            "trusted_signers": [s.to_dict() for s in self.trusted_signers],
         }
 
     # -- reading -------------------------------------------------------------------------
@@ -245,6 +280,7 @@ class _PolicyReader:
             "require",
             "waivers",
             "today",
+            "trusted_signers",
         }
         for key in data:
             if key not in known:
@@ -263,6 +299,10 @@ class _PolicyReader:
                 self.waiver(w, i) for i, w in enumerate(self.listing(data.get("waivers"), "waivers"))
             ),
             today=self.date(data.get("today"), "today") if data.get("today") is not None else None,
+            trusted_signers=tuple(
+                self.signer(s, i)
+                for i, s in enumerate(self.listing(data.get("trusted_signers"), "trusted_signers"))
+            ),
             source=self.source,
         )
 
@@ -338,9 +378,16 @@ class _PolicyReader:
     def require(self, data: Any) -> Require:
         if data is None:
             return Require()
+        known = {"hashes", "source", "supplier", "osi_approved_weights", "signed"}
+        if isinstance(data, list):  # require: [hashes, signed]
+            for i, name in enumerate(data):
+                if name not in known:
+                    raise self.error(
+                        f"unknown requirement {name!r} (known: {', '.join(sorted(known))})", f"require/{i}"
+                    )
+            return Require(**dict.fromkeys(data, True))
         if not isinstance(data, Mapping):
-            raise self.error("expected a mapping", "require")
-        known = {"hashes", "source", "supplier", "osi_approved_weights"}
+            raise self.error("expected a mapping or a list of requirements", "require")
         values = {}
         for key, value in data.items():
             if key not in known:
@@ -363,6 +410,30 @@ class _PolicyReader:
             except ValueError:
                 pass
         raise self.error("expected a date YYYY-MM-DD", key)
+
+    def signer(self, data: Any, index: int) -> Signer:
+        key = f"trusted_signers/{index}"
+        fields = ("name", "key", "certificate", "identity", "issuer")
+        if not isinstance(data, Mapping):
+            raise self.error(f"expected a mapping with {', '.join(fields)}", key)
+        for name, value in data.items():
+            if name not in fields:
+                raise self.error(f"unknown key {name!r} (allowed: {', '.join(fields)})", f"{key}/{name}")
+            if not isinstance(value, str) or not value.strip():
+                raise self.error("expected a non-empty string", f"{key}/{name}")
+        if sum(1 for k in ("key", "certificate", "identity") if k in data) != 1:
+            raise self.error("give exactly one of key, certificate or identity (with issuer)", key)
+        if ("identity" in data) != ("issuer" in data):
+            raise self.error("a sigstore identity needs its issuer (and an issuer its identity)", key)
+        base = Path(self.source).parent if not self.source.startswith("<") else Path()
+        paths = {k: str(base / data[k]) for k in ("key", "certificate") if k in data}
+        return Signer(
+            name=data.get("name"),
+            key=paths.get("key"),
+            certificate=paths.get("certificate"),
+            identity=data.get("identity"),
+            issuer=data.get("issuer"),
+        )
 
     def waiver(self, data: Any, index: int) -> Waiver:
         key = f"waivers/{index}"

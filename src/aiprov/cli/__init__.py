@@ -20,7 +20,18 @@ from aiprov.exceptions import AiprovError
 __all__ = ["main"]
 
 #: One module a subcommand, in the order ``aiprov --help`` lists them.
-_SUBCOMMANDS = ("_check", "_obligations", "_openness", "_convert", "_license", "_notice", "_diff", "_scan")
+_SUBCOMMANDS = (
+    "_check",
+    "_obligations",
+    "_openness",
+    "_convert",
+    "_license",
+    "_notice",
+    "_diff",
+    "_scan",
+    "_verify",
+    "_attest",
+)
 
 
 class _Version(argparse.Action):

@@ -43,6 +43,7 @@ _FORMATS: dict[str, tuple[str, str | None, str | None]] = {
     "spdx2-json": ("aiprov.formats.spdx2", "loads", "dumps_json"),
     "spdx2-tv": ("aiprov.formats.spdx2", "loads", "dumps_tv"),
     "mot": ("aiprov.formats.mot", "loads", "dumps"),
+    "intoto": ("aiprov.formats.intoto", "loads", None),  # written by `aiprov attest`
 }
 READ_FORMATS = tuple(k for k, v in _FORMATS.items() if v[1] and k != "manifest-json")
 WRITE_FORMATS = tuple(k for k, v in _FORMATS.items() if v[2])
@@ -141,6 +142,10 @@ def detect(text: str) -> str:
 
 
 def _detect_json_head(head: str) -> str | None:
+    if re.search(r'"_type"\s*:\s*"https://in-toto\.io/Statement/', head) or re.search(
+        r'"payloadType"\s*:\s*"application/vnd\.in-toto\+json"', head
+    ):
+        return "intoto"  # before CycloneDX: a statement's predicate can be a CycloneDX BOM
     if re.search(r'"bomFormat"\s*:\s*"CycloneDX"', head):
         return "cyclonedx-json"
     if re.search(r'"spdxVersion"\s*:', head):
@@ -162,6 +167,10 @@ def _detect_json_structure(text: str) -> str | None:
         return None
     if not isinstance(data, dict):
         return None
+    if str(data.get("_type", "")).startswith("https://in-toto.io/Statement/") or (
+        data.get("payloadType") == "application/vnd.in-toto+json"
+    ):
+        return "intoto"
     if data.get("bomFormat") == "CycloneDX":
         return "cyclonedx-json"
     if "spdxVersion" in data:

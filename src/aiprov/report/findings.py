@@ -18,6 +18,7 @@ __all__ = [
     "obligations_json",
     "obligations_markdown",
     "obligations_text",
+    "write_finding_groups",
     "write_findings_json",
     "write_findings_text",
 ]
@@ -86,6 +87,23 @@ def write_findings_text(
 ) -> None:
     """:func:`findings_text`, written to ``stream`` one artifact at a time; each finding's message and
     path come from one walk of its path."""
+    write_finding_groups(report, stream, bom, color=color)
+    s = report.summary()
+    verdict = f"{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info"
+    if s["waived"]:
+        verdict += f", {s['waived']} waived"
+    use = report.policy.use
+    stream.write(
+        f"{s['artifacts']} artifacts, {s['relations']} relations checked "
+        f"(use: {'commercial' if use.commercial else 'non-commercial'}, {use.distribution}): {verdict}\n"
+    )
+
+
+def write_finding_groups(
+    report: Report, stream: TextIO, bom: AIBOM | None = None, *, color: bool = False
+) -> None:
+    """The findings grouped by artifact, without the closing summary line (``aiprov verify`` writes
+    its own)."""
     for subject, group in _groups(report.findings).items():
         lines = [_paint(_label(bom, subject), "1", color)]
         for f in group:
@@ -100,25 +118,16 @@ def write_findings_text(
                 lines.append(f"      remedy: {remedy}")
         lines.append("")
         stream.write("\n".join(lines) + "\n")
-    s = report.summary()
-    verdict = f"{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info"
-    if s["waived"]:
-        verdict += f", {s['waived']} waived"
-    use = report.policy.use
-    stream.write(
-        f"{s['artifacts']} artifacts, {s['relations']} relations checked "
-        f"(use: {'commercial' if use.commercial else 'non-commercial'}, {use.distribution}): {verdict}\n"
-    )
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def findings_markdown(report: Report, bom: AIBOM | None = None) -> str:
+def findings_markdown(report: Report, bom: AIBOM | None = None, *, title: str = "aiprov check") -> str:
     s = report.summary()
     out = [
-        "# aiprov check",
+        f"# {title}",
         "",
         f"**{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info** "
         f"over {s['artifacts']} artifacts and {s['relations']} relations.",

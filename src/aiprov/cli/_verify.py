@@ -1,0 +1,88 @@
+"""``aiprov verify``: the files a BOM describes checked against its digests and model signatures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from aiprov.analysis.policy import Policy
+from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, input_text, use_color
+from aiprov.formats import load
+from aiprov.provenance.signatures import TrustedSigners
+from aiprov.provenance.verify import verify
+from aiprov.report.provenance import RENDERERS
+
+__all__ = ["register", "trust_args"]
+
+
+def trust_args(parser: argparse.ArgumentParser) -> None:
+    trust = parser.add_argument_group("whom to trust for model signatures (model.sig)")
+    trust.add_argument(
+        "--trusted-key", action="append", default=[], metavar="PEM", help="a signer's public key (repeatable)"
+    )
+    trust.add_argument(
+        "--trusted-certificate",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="a certificate chain to trust for certificate-signed models (repeatable)",
+    )
+    trust.add_argument("--identity", help="sigstore: the signer identity (needs --issuer; uses the network)")
+    trust.add_argument("--issuer", help="sigstore: the OpenID Connect issuer of --identity")
+
+
+def trusted(args: argparse.Namespace) -> TrustedSigners:
+    if bool(args.identity) != bool(args.issuer):
+        raise CliError("--identity and --issuer go together")
+    return TrustedSigners(
+        keys=tuple(args.trusted_key),
+        certificates=tuple(args.trusted_certificate),
+        identities=((args.identity, args.issuer),) if args.identity else (),
+    )
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "verify", help="check the files a BOM describes against its digests and their model signatures"
+    )
+    cmd.add_argument("input", help="any BOM aiprov reads (manifest, CycloneDX, SPDX, in-toto statement)")
+    cmd.add_argument(
+        "--root",
+        metavar="DIR",
+        help="where the files are: replaces the scan root the BOM records "
+        "(default: that root, else the BOM file's folder)",
+    )
+    trust_args(cmd)
+    cmd.add_argument("--policy", metavar="FILE", help="policy YAML (require: [signed], trusted_signers)")
+    cmd.add_argument("--format", choices=(*RENDERERS, "sarif"), default="text")
+    cmd.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when a finding is at or above this severity (default: error)",
+    )
+    cmd.set_defaults(run=_verify)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    bom = load(args.input)
+    if args.policy:
+        policy = Policy.load(args.policy)
+    elif "policy" in bom.metadata:
+        policy = Policy.from_dict(bom.metadata["policy"], f"{args.input} (policy)")
+    else:
+        policy = Policy()
+    if args.root is not None and not Path(args.root).is_dir():
+        raise CliError(f"--root {args.root}: not a folder")
+    report = verify(bom, args.root, base=Path(args.input).parent, policy=policy, trusted=trusted(args))
+    if args.format == "sarif":
+        from aiprov.provenance.verify import CODES
+        from aiprov.report.sarif import sarif_json
+
+        sys.stdout.write(
+            sarif_json(report, source=args.input, text=input_text(args.input), extra_codes=CODES)
+        )
+    else:
+        sys.stdout.write(RENDERERS[args.format](report, bom, use_color()))
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK

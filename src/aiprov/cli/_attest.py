@@ -53,12 +53,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _attest(args: argparse.Namespace) -> int:
     bom = load(args.input)
-    if args.policy:
-        policy = Policy.load(args.policy)
-    elif "policy" in bom.metadata:
-        policy = Policy.from_dict(bom.metadata["policy"], f"{args.input} (policy)")
-    else:
-        policy = Policy()
+    policy = Policy.load(args.policy) if args.policy else Policy.of(bom, args.input)
     body = statement(bom, predicate=args.predicate, policy=policy)
     document = sign_envelope(body, args.key) if args.key else body
     text = _json.dumps(document) + "\n"

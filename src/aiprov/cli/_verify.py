@@ -67,12 +67,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _verify(args: argparse.Namespace) -> int:
     bom = load(args.input)
-    if args.policy:
-        policy = Policy.load(args.policy)
-    elif "policy" in bom.metadata:
-        policy = Policy.from_dict(bom.metadata["policy"], f"{args.input} (policy)")
-    else:
-        policy = Policy()
+    policy = Policy.load(args.policy) if args.policy else Policy.of(bom, args.input)
     if args.root is not None and not Path(args.root).is_dir():
         raise CliError(f"--root {args.root}: not a folder")
     report = verify(bom, args.root, base=Path(args.input).parent, policy=policy, trusted=trusted(args))

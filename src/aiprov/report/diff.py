@@ -15,25 +15,14 @@ from typing import Any
 
 from aiprov.analysis.checks import Finding, Report, check
 from aiprov.analysis.policy import Policy
-from aiprov.graph import AIBOM, Artifact, thaw
+from aiprov.graph import _ARTIFACT_FIELDS, AIBOM, Artifact, thaw
 from aiprov.report import _json
 from aiprov.report._escape import markdown, plain
 from aiprov.report.sarif import identity
 
 __all__ = ["ArtifactChange", "BomDiff", "diff", "diff_json", "diff_markdown", "diff_text"]
 
-_FIELDS = (
-    "kind",
-    "name",
-    "version",
-    "supplier",
-    "license",
-    "concluded_license",
-    "purl",
-    "source",
-    "hashes",
-    "properties",
-)
+_FIELDS = tuple(f for f in _ARTIFACT_FIELDS if f != "id")  # what can change about one id
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 

@@ -147,6 +147,32 @@ def test_falcon_180b_served_as_an_api_needs_a_hosting_license() -> None:
     )
 
 
+def test_a_codestral_fine_tune_served_to_users_is_outside_the_mnpl() -> None:
+    """MNPL-0.1 §3.2: "You shall not supply the Mistral Models or Derivatives in the course of a commercial
+    activity ... including but not limited to through a hosted or managed service (e.g. SaaS, cloud
+    instances, etc.), or behind a software layer." Unlike Falcon's §9.2, no application is exempt, so the
+    remedy must not tell the user that serving it behind an application is fine."""
+    bom = chain(
+        ("codestral", "model", "mnpl", {"name": "Codestral-22B-v0.1"}),
+        ("ft", "model", "mnpl", {"name": "codestral-ft"}),
+        relations=(("ft", "fine_tuned_from", "codestral"),),
+    )
+    f = has(bom, "hosting-restricted", "codestral", distribution="saas")
+    assert f is not None and f.clause and "3.2" in f.clause
+    assert "not permitted" in f.message and "software layer" in f.message
+    assert f.remedy and "background needs none" not in f.remedy and "separate license" in f.remedy
+    assert has(bom, "hosting-restricted", "codestral", distribution="weights") is None
+
+
+def test_deepseek_licenses_hosting() -> None:
+    """DeepSeek License 1.0 §4: "You may host for Third Party remote access purposes (e.g.
+    software-as-a-service) ... provided that You meet the following conditions"."""
+    terms = aiprov.license_terms("LicenseRef-scancode-deepseek-la-1.0")
+    assert terms.hosting == "allowed" and "4" in terms.cite("hosting")
+    bom = chain(("r1", "model", "LicenseRef-scancode-deepseek-la-1.0", {"name": "DeepSeek-V3"}))
+    assert has(bom, "hosting-restricted", "r1", distribution="saas") is None
+
+
 # -- class 4: outputs are not the model -----------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
 """Hosting conditions: a license that does not cover offering the model to others as a hosted service
 (Falcon 180B TII License §9: "Hosting Use", an inference or fine-tuning API on shared instances or
 managed services, needs TII's written permission and a separate license; an application that uses the
-model in the background is not Hosting Use, §9.2). Checked against ``distribution: saas``."""
+model in the background is not Hosting Use, §9.2), or forbids it (Mistral AI Non-Production License §3.2:
+no supplying the model in a commercial activity through a hosted service or behind a software layer).
+Checked against ``distribution: saas``."""
 
 from __future__ import annotations
 
@@ -30,9 +32,20 @@ def check(ctx: Context, reach: Reach) -> None:
         "hosting",
         "hosting",
         certainty="unverified",
-        remedy="if you offer the model itself to others (an inference or fine-tuning API), get the licensor's "
-        "written permission and a hosting license; an application using it in the background needs none",
+        remedy=_FORBIDDEN if terms.hosting == "forbidden" else _SEPARATE,
     )
+
+
+#: Falcon 180B §9.2: an application using the model in the background is not Hosting Use.
+_SEPARATE = (
+    "if you offer the model itself to others (an inference or fine-tuning API), get the licensor's written "
+    "permission and a hosting license; an application using it in the background needs none"
+)
+#: MNPL §3.2: not "through a hosted or managed service ... or behind a software layer" either.
+_FORBIDDEN = (
+    "serving it is outside the license, behind an application too where the scope says so: get a separate "
+    "license from the licensor, or serve another model"
+)
 
 
 def _hosting(r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str) -> str:

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from aiprov.exceptions import GraphError, ParseError
+from aiprov.exceptions import GraphError, InputError, ParseError
 from aiprov.formats._spdx2_map import (
     FORWARD,
     MARKER,
@@ -328,7 +328,22 @@ def _actor(text: str) -> Any:
         return model.Actor(actor_type, name.strip() or _TOOL)
 
 
-def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, str]]:
+def _line(value: str) -> str:
+    """A value for a one-line field (a tag-value line; an actor): its control characters (line
+    breaks among them) written as visible escapes (``\\x0a``), so no value forges a tag or breaks the
+    document. The exact value goes into the aiprov annotation, like anything else the package
+    cannot carry, so aiprov reads it back unchanged."""
+    from aiprov.report._escape import plain
+
+    return plain(value)
+
+
+def _document(
+    bom: AIBOM, extras: dict[str, dict[str, Any]], *, tag_value: bool = False
+) -> tuple[Any, dict[str, str]]:
+    """The spdx-tools document of ``bom``; for tag-value, the one-line fields go through :func:`_line`
+    (JSON carries any string, so only the supplier, parsed as an actor, is escaped there)."""
+    line = _line if tag_value else str
     spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
     model = _module("spdx_tools.spdx.model")
     Actor = model.Actor
@@ -399,7 +414,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                     extracted_text=text
                     if free
                     else f"{ref}: the license text is not included in this document.",
-                    license_name=text if free else ref,
+                    license_name=line(text) if free else ref,
                 )
         return spdx_licensing.parse(expr)
 
@@ -420,10 +435,10 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                 )
         package = Package(
             spdx_id=ref,
-            name=a.name if a.name else a.id,
-            download_location=a.source if a.source else SpdxNoAssertion(),
-            version=a.version,
-            supplier=Actor(ActorType.ORGANIZATION, a.supplier) if a.supplier else None,
+            name=line(a.name if a.name else a.id),
+            download_location=line(a.source) if a.source else SpdxNoAssertion(),
+            version=line(a.version) if a.version is not None else None,
+            supplier=Actor(ActorType.ORGANIZATION, _line(a.supplier)) if a.supplier else None,
             files_analyzed=False,
             checksums=[
                 Checksum(ChecksumAlgorithm[alg_name], value)
@@ -563,7 +578,7 @@ def _serialize(doc: Any, fmt: str) -> str:
 
 
 def _dump(bom: AIBOM, fmt: str) -> str:
-    doc, refs = _document(bom, {})
+    doc, refs = _document(bom, {}, tag_value=fmt == "tv")
     text = _serialize(doc, fmt)
     # what a reader will make of each package: the rest goes into the aiprov annotation
     back = _parse(text, "<writer>")
@@ -585,7 +600,7 @@ def _dump(bom: AIBOM, fmt: str) -> str:
             extras[refs[a.id]] = diff
     if not extras:
         return text
-    doc, _ = _document(bom, extras)
+    doc, _ = _document(bom, extras, tag_value=fmt == "tv")
     return _serialize(doc, fmt)
 
 
@@ -594,6 +609,45 @@ def dumps_json(bom: AIBOM) -> str:
     return _dump(bom, "json")
 
 
+def _tag_value_breaker(value: str) -> str | None:
+    """What makes ``value`` unwritable as a tag-value text value, if anything: spdx-tools wraps a value
+    with a line feed in ``<text>…</text>`` (so a ``</text>`` inside would end it early and the rest
+    be read as tags) and writes any other value on its line (where a lone carriage return, a line
+    break to many readers, would start a forged tag)."""
+    if "\n" in value and "</text>" in value:
+        return "'</text>' in a multi-line value"
+    if "\r" in value and "\n" not in value:
+        return "a carriage return in a one-line value"
+    return None
+
+
+def _check_tag_value(bom: AIBOM) -> None:
+    """Refuse (naming the artifact and field) what tag-value cannot carry, rather than write a
+    document in which a value forges tags. The one-line fields (name, supplier, version, download
+    location) are escaped instead, their exact values kept in the aiprov annotation."""
+    meta = bom.metadata.get("spdx2") or {}
+    for key, value in sorted(meta.items()) if isinstance(meta, dict) else ():
+        problem = _tag_value_breaker(value) if isinstance(value, str) else None
+        if problem:
+            raise InputError(
+                f"cannot write SPDX 2 tag-value: the document's {key} holds {problem}, which tag-value "
+                "cannot carry; write SPDX 2 JSON (spdx2-json) instead"
+            )
+    for a in sorted(bom, key=lambda a: a.id):
+        fields = [("license", a.license), ("concluded_license", a.concluded_license)]
+        fields += [(f"properties.{k}", v) for k, v in sorted(a.properties.items())]
+        for name, value in fields:
+            problem = _tag_value_breaker(value) if isinstance(value, str) else None
+            if problem:
+                raise InputError(
+                    f"cannot write SPDX 2 tag-value: artifact {a.id!r}: {name} holds {problem}, which "
+                    "tag-value cannot carry; write SPDX 2 JSON (spdx2-json) instead"
+                )
+
+
 def dumps_tv(bom: AIBOM) -> str:
-    """Write a graph as SPDX 2.3 tag-value; the same graph always gives the same bytes."""
+    """Write a graph as SPDX 2.3 tag-value; the same graph always gives the same bytes. Raises
+    :class:`InputError` naming the artifact for a value tag-value cannot carry (see
+    :func:`_check_tag_value`)."""
+    _check_tag_value(bom)
     return _dump(bom, "tv")

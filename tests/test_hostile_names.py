@@ -363,3 +363,31 @@ def test_convert_through_the_command_line(
     path.write_text(aiprov.dumps(hostile_bom(EVIL_XML), "manifest-json"), encoding="utf-8")
     out = run(capsys, "convert", path, "--to", fmt, ok=(0,))
     assert {a.id for a in aiprov.loads(out, fmt)} == {a.id for a in hostile_bom(EVIL_XML)}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> None:
+    """A signature file's name and its signer's identity come from the folder and the signature."""
+    from aiprov.provenance.signatures import SignatureCheck
+    from aiprov.provenance.verify import ArtifactSignature, FileCheck, VerifyReport
+    from aiprov.report.provenance import RENDERERS
+
+    check_ = SignatureCheck(
+        folder="m", signature="model.sig" + EVIL, status="invalid", signer="ci@x" + EVIL, reason="bad" + EVIL
+    )
+    report = VerifyReport(
+        findings=(),
+        policy=Policy(),
+        artifacts=1,
+        relations=0,
+        files=(FileCheck(subject="model" + EVIL, path="w" + EVIL, status="mismatch"),),
+        signatures=(
+            ArtifactSignature(subject="model" + EVIL, status="invalid", signer="ci@x" + EVIL, check=check_),
+        ),
+    )
+    out = RENDERERS[fmt](report, None, False)
+    if fmt == "text":
+        assert_terminal_safe(out)
+        assert plain("ci@x" + EVIL) in out
+    else:
+        assert_markdown_safe(out)

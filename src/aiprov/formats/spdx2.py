@@ -18,16 +18,19 @@ import re
 from datetime import datetime
 from typing import Any
 
-from aiprov.exceptions import GraphError, InputError, ParseError
+from aiprov.exceptions import GraphError, ParseError
 from aiprov.formats._spdx2_map import (
     FORWARD,
     MARKER,
     PROPS_MARKER,
     REVERSED,
     WRITE_RELATION,
+    check_tag_value,
     checksum,
     decode_package,
     hash_name,
+    license_string,
+    one_line,
     spdx_ref,
 )
 from aiprov.formats._spdx_common import (
@@ -173,12 +176,6 @@ def _is_ours(annotation: Any) -> bool:
     )
 
 
-def _license(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value)
-
-
 def loads(text: str, source: str = "<string>") -> AIBOM:
     """Read an SPDX 2.2/2.3 document, JSON or tag-value. Raises :class:`ParseError` naming the file."""
     if len(text) > MAX_DOCUMENT_CHARS:
@@ -212,8 +209,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         artifact = decode_package(
             package,
             license_text={
-                "declared": _license(package.license_declared),
-                "concluded": _license(package.license_concluded),
+                "declared": license_string(package.license_declared),
+                "concluded": license_string(package.license_concluded),
             },
         )
         place(package.spdx_id, artifact, "package", "packages")
@@ -222,7 +219,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             id=file.spdx_id.removeprefix("SPDXRef-"),
             kind="document" if any(t.name == "DOCUMENTATION" for t in file.file_types) else "code",
             name=file.name,
-            concluded_license=_license(file.license_concluded),
+            concluded_license=license_string(file.license_concluded),
             hashes=tuple((hash_name(c.algorithm.name), c.value) for c in file.checksums),
             properties={"spdx2:element": "file"},
         )
@@ -328,22 +325,8 @@ def _actor(text: str) -> Any:
         return model.Actor(actor_type, name.strip() or _TOOL)
 
 
-def _line(value: str) -> str:
-    """A value for a one-line field (a tag-value line; an actor): its control characters (line
-    breaks among them) written as visible escapes (``\\x0a``), so no value forges a tag or breaks the
-    document. The exact value goes into the aiprov annotation, like anything else the package
-    cannot carry, so aiprov reads it back unchanged."""
-    from aiprov.report._escape import plain
-
-    return plain(value)
-
-
-def _document(
-    bom: AIBOM, extras: dict[str, dict[str, Any]], *, tag_value: bool = False
-) -> tuple[Any, dict[str, str]]:
-    """The spdx-tools document of ``bom``; for tag-value, the one-line fields go through :func:`_line`
-    (JSON carries any string, so only the supplier, parsed as an actor, is escaped there)."""
-    line = _line if tag_value else str
+def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) -> tuple[Any, dict[str, str]]:
+    """The spdx-tools document; ``line`` writes the one-line fields (tag-value: ``one_line``)."""
     spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
     model = _module("spdx_tools.spdx.model")
     Actor = model.Actor
@@ -438,7 +421,7 @@ def _document(
             name=line(a.name if a.name else a.id),
             download_location=line(a.source) if a.source else SpdxNoAssertion(),
             version=line(a.version) if a.version is not None else None,
-            supplier=Actor(ActorType.ORGANIZATION, _line(a.supplier)) if a.supplier else None,
+            supplier=Actor(ActorType.ORGANIZATION, one_line(a.supplier)) if a.supplier else None,
             files_analyzed=False,
             checksums=[
                 Checksum(ChecksumAlgorithm[alg_name], value)
@@ -578,7 +561,8 @@ def _serialize(doc: Any, fmt: str) -> str:
 
 
 def _dump(bom: AIBOM, fmt: str) -> str:
-    doc, refs = _document(bom, {}, tag_value=fmt == "tv")
+    line = one_line if fmt == "tv" else str  # JSON carries any string; a tag-value line does not
+    doc, refs = _document(bom, {}, line)
     text = _serialize(doc, fmt)
     # what a reader will make of each package: the rest goes into the aiprov annotation
     back = _parse(text, "<writer>")
@@ -589,8 +573,8 @@ def _dump(bom: AIBOM, fmt: str) -> str:
         predicted = decode_package(
             package,
             license_text={
-                "declared": _license(package.license_declared),
-                "concluded": _license(package.license_concluded),
+                "declared": license_string(package.license_declared),
+                "concluded": license_string(package.license_concluded),
             },
         )
         diff = artifact_extras(a, predicted)
@@ -600,7 +584,7 @@ def _dump(bom: AIBOM, fmt: str) -> str:
             extras[refs[a.id]] = diff
     if not extras:
         return text
-    doc, _ = _document(bom, extras, tag_value=fmt == "tv")
+    doc, _ = _document(bom, extras, line)
     return _serialize(doc, fmt)
 
 
@@ -609,45 +593,8 @@ def dumps_json(bom: AIBOM) -> str:
     return _dump(bom, "json")
 
 
-def _tag_value_breaker(value: str) -> str | None:
-    """What makes ``value`` unwritable as a tag-value text value, if anything: spdx-tools wraps a value
-    with a line feed in ``<text>…</text>`` (so a ``</text>`` inside would end it early and the rest
-    be read as tags) and writes any other value on its line (where a lone carriage return, a line
-    break to many readers, would start a forged tag)."""
-    if "\n" in value and "</text>" in value:
-        return "'</text>' in a multi-line value"
-    if "\r" in value and "\n" not in value:
-        return "a carriage return in a one-line value"
-    return None
-
-
-def _check_tag_value(bom: AIBOM) -> None:
-    """Refuse (naming the artifact and field) what tag-value cannot carry, rather than write a
-    document in which a value forges tags. The one-line fields (name, supplier, version, download
-    location) are escaped instead, their exact values kept in the aiprov annotation."""
-    meta = bom.metadata.get("spdx2") or {}
-    for key, value in sorted(meta.items()) if isinstance(meta, dict) else ():
-        problem = _tag_value_breaker(value) if isinstance(value, str) else None
-        if problem:
-            raise InputError(
-                f"cannot write SPDX 2 tag-value: the document's {key} holds {problem}, which tag-value "
-                "cannot carry; write SPDX 2 JSON (spdx2-json) instead"
-            )
-    for a in sorted(bom, key=lambda a: a.id):
-        fields = [("license", a.license), ("concluded_license", a.concluded_license)]
-        fields += [(f"properties.{k}", v) for k, v in sorted(a.properties.items())]
-        for name, value in fields:
-            problem = _tag_value_breaker(value) if isinstance(value, str) else None
-            if problem:
-                raise InputError(
-                    f"cannot write SPDX 2 tag-value: artifact {a.id!r}: {name} holds {problem}, which "
-                    "tag-value cannot carry; write SPDX 2 JSON (spdx2-json) instead"
-                )
-
-
 def dumps_tv(bom: AIBOM) -> str:
     """Write a graph as SPDX 2.3 tag-value; the same graph always gives the same bytes. Raises
-    :class:`InputError` naming the artifact for a value tag-value cannot carry (see
-    :func:`_check_tag_value`)."""
-    _check_tag_value(bom)
+    :class:`InputError` naming the artifact for a value tag-value cannot carry."""
+    check_tag_value(bom)
     return _dump(bom, "tv")

@@ -321,7 +321,7 @@ def test_cyclonedx_xml_is_well_formed_and_keeps_what_xml_can_carry() -> None:
 def test_cyclonedx_xml_refuses_what_xml_cannot_carry_naming_the_artifact() -> None:
     with pytest.raises(InputError, match=r"U\+001B.*CycloneDX JSON") as info:
         aiprov.dumps(hostile_bom(), "cyclonedx-xml")
-    assert "(artifact 'app\\x1b[2J" in str(info.value)
+    assert "(in artifact 'app\\x1b[2J" in str(info.value)
 
 
 def test_spdx2_tag_value_forges_no_tag() -> None:

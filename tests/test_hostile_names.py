@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -393,3 +394,21 @@ def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> No
         assert plain("ci@x" + EVIL) in out
     else:
         assert_markdown_safe(out)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names cannot hold control characters there")
+def test_a_scanned_file_name_neither_forges_a_warning_nor_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file in a scanned folder names an artifact and the scan's warnings: a name with ESC and a
+    line break is shown, escaped, on stderr and in the report."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "llama"}', encoding="utf-8")
+    (folder / ("w\x1b[2J\n" + FORGED + ".safetensors")).write_bytes(b"\xff" * 20)  # a broken header
+    assert main(["check", str(folder)]) == 1  # the weights declare no license
+    captured = capsys.readouterr()
+    assert "aiprov: warning: w\\x1b[2J\\x0a" in captured.err
+    assert "\x1b" not in captured.err
+    assert_terminal_safe(captured.out)
+    assert plain("w\x1b[2J\n" + FORGED) in captured.out

@@ -9,6 +9,7 @@ import aiprov
 from aiprov.analysis import Policy, check
 from aiprov.analysis.checks import Finding, Report
 from aiprov.report import findings as render
+from aiprov.report._escape import markdown
 
 from .builders import chain
 
@@ -83,15 +84,7 @@ def test_the_markdown_report_has_a_row_of_each_findings_fields() -> None:
     report = check(bom, Policy())
     text = render.findings_markdown(report, bom)
     for f in report.findings:
-        cells = [
-            f.severity,
-            f.certainty,
-            f"`{f.code}`",
-            f.message,
-            f.remedy or "",
-            " → ".join(f.path),
-            f.license or "",
-            f.clause or "",
-        ]
-        row = "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        from_input = [f.message, f.remedy or "", " → ".join(f.path), f.license or "", f.clause or ""]
+        cells = [f.severity, f.certainty, f"`{f.code}`", *(markdown(c) for c in from_input)]
+        row = "| " + " | ".join(cells) + " |"
         assert row in text.splitlines()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from aiprov.cli._common import EXIT_INPUT, EXIT_INTERNAL, CliError
 from aiprov.exceptions import AiprovError
+from aiprov.report._escape import plain
 
 __all__ = ["main"]
 
@@ -70,16 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except (CliError, AiprovError) as exc:
-        print(f"aiprov: error: {exc}", file=sys.stderr)
+        # a message quotes ids, names and file names from the input: one line, shown and not obeyed
+        print(f"aiprov: error: {plain(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except FileNotFoundError as exc:
-        print(f"aiprov: error: {exc.filename or exc}: no such file", file=sys.stderr)
+        print(f"aiprov: error: {plain(str(exc.filename or exc))}: no such file", file=sys.stderr)
         return EXIT_INPUT
     except IsADirectoryError as exc:
-        print(f"aiprov: error: {exc.filename or exc}: is a directory", file=sys.stderr)
+        print(f"aiprov: error: {plain(str(exc.filename or exc))}: is a directory", file=sys.stderr)
         return EXIT_INPUT
     except PermissionError as exc:
-        print(f"aiprov: error: {exc.filename or exc}: permission denied", file=sys.stderr)
+        print(f"aiprov: error: {plain(str(exc.filename or exc))}: permission denied", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
@@ -89,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("AIPROV_DEBUG"):
             raise
         print(
-            f"aiprov: internal error: {type(exc).__name__}: {exc} (set AIPROV_DEBUG=1 for details; "
+            f"aiprov: internal error: {type(exc).__name__}: {plain(str(exc))} (set AIPROV_DEBUG=1 for details; "
             "please report it)",
             file=sys.stderr,
         )

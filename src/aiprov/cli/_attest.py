@@ -11,6 +11,7 @@ from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, use_color
 from aiprov.formats import load
 from aiprov.provenance.attest import sign_envelope, statement, verify_attestation
 from aiprov.report import _json
+from aiprov.report._escape import plain
 from aiprov.report.provenance import RENDERERS
 
 __all__ = ["register"]
@@ -77,6 +78,7 @@ def _verify_attestation(args: argparse.Namespace) -> int:
                 if result.signed
                 else f"{args.input}: signature NOT verified"
             )
-            sys.stdout.write(f"{head}; predicate {result.statement.get('predicateType')}\n\n")
+            predicate = plain(str(result.statement.get("predicateType")))
+            sys.stdout.write(f"{plain(head)}; predicate {predicate}\n\n")
         sys.stdout.write(RENDERERS[args.format](result.report, None, use_color()))
     return EXIT_OK if result.signed and not result.report.at_or_above("error") else EXIT_FINDINGS

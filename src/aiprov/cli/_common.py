@@ -21,6 +21,14 @@ class CliError(Exception):
     """A usage problem found after argument parsing (exit 2)."""
 
 
+def warn(message: str) -> None:
+    """``aiprov: warning: message`` on standard error, as one line: the message quotes file names and
+    ids from the input, whose control characters are shown as escapes, not obeyed."""
+    from aiprov.report._escape import plain
+
+    print(f"aiprov: warning: {plain(message)}", file=sys.stderr)
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(_json.dumps(data) + "\n")
 

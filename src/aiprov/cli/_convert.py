@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from aiprov.cli._common import EXIT_OK, CliError, add_input, load_input
+from aiprov.cli._common import EXIT_OK, CliError, add_input, load_input, warn
 from aiprov.formats import dumps
 
 __all__ = ["register"]
@@ -45,7 +45,7 @@ def _run(args: argparse.Namespace) -> int:
     options = {"spec_version": args.spec_version or default} if args.to in _CYCLONEDX else {}
     text = dumps(bom, args.to, **options)
     for what in bom.metadata.get("not_kept") or ():  # what the reader could not carry over
-        print(f"aiprov: warning: {args.input}: {what} is not kept in the output", file=sys.stderr)
+        warn(f"{args.input}: {what} is not kept in the output")
     if args.output in (None, "-"):
         sys.stdout.write(text)
         sys.stdout.flush()

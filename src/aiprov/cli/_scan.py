@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aiprov.cli._common import EXIT_OK, CliError
+from aiprov.cli._common import EXIT_OK, CliError, warn
 from aiprov.graph import AIBOM
 
 __all__ = ["load_or_scan", "register"]
@@ -172,7 +172,7 @@ def scan_with_feedback(
             bom = scan(*paths, hf_cache=hf_cache, python=python, hub=hub, hashes=hashes, progress=bar)
     warnings = bom.metadata.get("scan", {}).get("warnings", [])
     for message in warnings[:_SHOWN_WARNINGS]:
-        print(f"aiprov: warning: {message}", file=sys.stderr)
+        warn(str(message))
     if len(warnings) > _SHOWN_WARNINGS:
         print(
             f"aiprov: warning: ... and {len(warnings) - _SHOWN_WARNINGS} more (each is kept on its artifact "

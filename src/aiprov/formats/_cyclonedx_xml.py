@@ -496,15 +496,30 @@ def doc_to_xml(doc: dict[str, Any]) -> str:
     xml = ET.tostring(root, encoding="unicode")
     bad = _NOT_XML.search(xml)
     if bad is not None:
+        where = _where(doc, bad.group())
         raise InputError(
-            f"cannot write CycloneDX XML: {_where(doc, bad.group()) or 'a value'} holds the character "
-            f"U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; write CycloneDX JSON instead, "
-            "or remove the character"
+            f"cannot write CycloneDX XML: {where or 'a value'} holds the character U+{ord(bad.group()):04X}"
+            f"{_artifact_at(doc, where)}, which XML 1.0 cannot carry; write CycloneDX JSON instead, or "
+            "remove the character"
         )
     # A carriage return in text would be read back as a line feed (XML normalizes line ends): a
     # character reference keeps it. ElementTree already writes one for those in attributes.
     xml = xml.replace("\r", "&#13;")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
+
+
+def _artifact_at(doc: dict[str, Any], where: str) -> str:
+    """`` (in artifact 'id')`` for a JSON path inside a component or service, else empty: the error
+    names the artifact as the user knows it (escaped: the id may hold the very character)."""
+    match = re.match(r"(components|services)\[(\d+)\]", where)
+    if match is None:
+        return ""
+    items = doc.get(match.group(1))
+    item = (
+        items[int(match.group(2))] if isinstance(items, list) and int(match.group(2)) < len(items) else None
+    )
+    ref = item.get("bom-ref") if isinstance(item, dict) else None
+    return f" (in artifact {ref!r})" if isinstance(ref, str) else ""
 
 
 def _where(value: Any, char: str, path: str = "") -> str:

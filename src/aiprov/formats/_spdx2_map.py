@@ -6,7 +6,9 @@ import hashlib
 import re
 from typing import Any
 
-from aiprov.graph import Artifact
+from aiprov.exceptions import InputError
+from aiprov.graph import AIBOM, Artifact
+from aiprov.report._escape import plain
 
 __all__ = [
     "FORWARD",
@@ -14,10 +16,14 @@ __all__ = [
     "PROPS_MARKER",
     "REVERSED",
     "WRITE_RELATION",
+    "check_tag_value",
     "checksum",
     "decode_package",
     "hash_name",
+    "license_string",
+    "one_line",
     "spdx_ref",
+    "tag_value_breaker",
 ]
 
 MARKER = "aiprov:relation="
@@ -170,3 +176,52 @@ def decode_package(package: Any, *, license_text: dict[str, str | None]) -> Arti
         hashes=tuple((hash_name(c.algorithm.name), c.value) for c in package.checksums),
         properties=properties,
     )
+
+
+def license_string(value: Any) -> str | None:
+    """An spdx-tools license expression (or NONE / NOASSERTION) as text."""
+    return None if value is None else str(value)
+
+
+def one_line(value: str) -> str:
+    """A value for a one-line field (a tag-value line; an actor): its control characters (line
+    breaks among them) written as visible escapes (``\\x0a``), so no value forges a tag or breaks the
+    document. The exact value goes into the aiprov annotation, like anything else the package
+    cannot carry, so aiprov reads it back unchanged."""
+    return plain(value)
+
+
+def tag_value_breaker(value: str) -> str | None:
+    """What makes ``value`` unwritable as a tag-value text value, if anything: spdx-tools wraps a value
+    with a line feed in ``<text>…</text>`` (so a ``</text>`` inside would end it early and the rest
+    be read as tags) and writes any other value on its line (where a lone carriage return, a line
+    break to many readers, would start a forged tag)."""
+    if "\n" in value and "</text>" in value:
+        return "'</text>' in a multi-line value"
+    if "\r" in value and "\n" not in value:
+        return "a carriage return in a one-line value"
+    return None
+
+
+def check_tag_value(bom: AIBOM) -> None:
+    """Refuse (naming the artifact and field) what tag-value cannot carry, rather than write a
+    document in which a value forges tags. The one-line fields (name, supplier, version, download
+    location) are escaped instead, their exact values kept in the aiprov annotation."""
+    meta = bom.metadata.get("spdx2") or {}
+    for key, value in sorted(meta.items()) if isinstance(meta, dict) else ():
+        problem = tag_value_breaker(value) if isinstance(value, str) else None
+        if problem:
+            raise InputError(
+                f"cannot write SPDX 2 tag-value: the document's {key} holds {problem}, which tag-value "
+                "cannot carry; write SPDX 2 JSON (spdx2-json) instead"
+            )
+    for a in sorted(bom, key=lambda a: a.id):
+        fields = [("license", a.license), ("concluded_license", a.concluded_license)]
+        fields += [(f"properties.{k}", v) for k, v in sorted(a.properties.items())]
+        for name, value in fields:
+            problem = tag_value_breaker(value) if isinstance(value, str) else None
+            if problem:
+                raise InputError(
+                    f"cannot write SPDX 2 tag-value: artifact {a.id!r}: {name} holds {problem}, which "
+                    "tag-value cannot carry; write SPDX 2 JSON (spdx2-json) instead"
+                )

@@ -25,9 +25,12 @@ from aiprov.formats._spdx2_map import (
     PROPS_MARKER,
     REVERSED,
     WRITE_RELATION,
+    check_tag_value,
     checksum,
     decode_package,
     hash_name,
+    license_string,
+    one_line,
     spdx_ref,
 )
 from aiprov.formats._spdx_common import (
@@ -173,12 +176,6 @@ def _is_ours(annotation: Any) -> bool:
     )
 
 
-def _license(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value)
-
-
 def loads(text: str, source: str = "<string>") -> AIBOM:
     """Read an SPDX 2.2/2.3 document, JSON or tag-value. Raises :class:`ParseError` naming the file."""
     if len(text) > MAX_DOCUMENT_CHARS:
@@ -212,8 +209,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         artifact = decode_package(
             package,
             license_text={
-                "declared": _license(package.license_declared),
-                "concluded": _license(package.license_concluded),
+                "declared": license_string(package.license_declared),
+                "concluded": license_string(package.license_concluded),
             },
         )
         place(package.spdx_id, artifact, "package", "packages")
@@ -222,7 +219,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
             id=file.spdx_id.removeprefix("SPDXRef-"),
             kind="document" if any(t.name == "DOCUMENTATION" for t in file.file_types) else "code",
             name=file.name,
-            concluded_license=_license(file.license_concluded),
+            concluded_license=license_string(file.license_concluded),
             hashes=tuple((hash_name(c.algorithm.name), c.value) for c in file.checksums),
             properties={"spdx2:element": "file"},
         )
@@ -328,7 +325,8 @@ def _actor(text: str) -> Any:
         return model.Actor(actor_type, name.strip() or _TOOL)
 
 
-def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, str]]:
+def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) -> tuple[Any, dict[str, str]]:
+    """The spdx-tools document; ``line`` writes the one-line fields (tag-value: ``one_line``)."""
     spdx_licensing = _module("spdx_tools.common.spdx_licensing").spdx_licensing
     model = _module("spdx_tools.spdx.model")
     Actor = model.Actor
@@ -399,7 +397,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                     extracted_text=text
                     if free
                     else f"{ref}: the license text is not included in this document.",
-                    license_name=text if free else ref,
+                    license_name=line(text) if free else ref,
                 )
         return spdx_licensing.parse(expr)
 
@@ -420,10 +418,10 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]]) -> tuple[Any, dict[
                 )
         package = Package(
             spdx_id=ref,
-            name=a.name if a.name else a.id,
-            download_location=a.source if a.source else SpdxNoAssertion(),
-            version=a.version,
-            supplier=Actor(ActorType.ORGANIZATION, a.supplier) if a.supplier else None,
+            name=line(a.name if a.name else a.id),
+            download_location=line(a.source) if a.source else SpdxNoAssertion(),
+            version=line(a.version) if a.version is not None else None,
+            supplier=Actor(ActorType.ORGANIZATION, one_line(a.supplier)) if a.supplier else None,
             files_analyzed=False,
             checksums=[
                 Checksum(ChecksumAlgorithm[alg_name], value)
@@ -563,7 +561,8 @@ def _serialize(doc: Any, fmt: str) -> str:
 
 
 def _dump(bom: AIBOM, fmt: str) -> str:
-    doc, refs = _document(bom, {})
+    line = one_line if fmt == "tv" else str  # JSON carries any string; a tag-value line does not
+    doc, refs = _document(bom, {}, line)
     text = _serialize(doc, fmt)
     # what a reader will make of each package: the rest goes into the aiprov annotation
     back = _parse(text, "<writer>")
@@ -574,8 +573,8 @@ def _dump(bom: AIBOM, fmt: str) -> str:
         predicted = decode_package(
             package,
             license_text={
-                "declared": _license(package.license_declared),
-                "concluded": _license(package.license_concluded),
+                "declared": license_string(package.license_declared),
+                "concluded": license_string(package.license_concluded),
             },
         )
         diff = artifact_extras(a, predicted)
@@ -585,7 +584,7 @@ def _dump(bom: AIBOM, fmt: str) -> str:
             extras[refs[a.id]] = diff
     if not extras:
         return text
-    doc, _ = _document(bom, extras)
+    doc, _ = _document(bom, extras, line)
     return _serialize(doc, fmt)
 
 
@@ -595,5 +594,7 @@ def dumps_json(bom: AIBOM) -> str:
 
 
 def dumps_tv(bom: AIBOM) -> str:
-    """Write a graph as SPDX 2.3 tag-value; the same graph always gives the same bytes."""
+    """Write a graph as SPDX 2.3 tag-value; the same graph always gives the same bytes. Raises
+    :class:`InputError` naming the artifact for a value tag-value cannot carry."""
+    check_tag_value(bom)
     return _dump(bom, "tv")

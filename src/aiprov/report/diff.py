@@ -17,7 +17,7 @@ from aiprov.analysis.checks import Finding, Report, check
 from aiprov.analysis.policy import Policy
 from aiprov.graph import _ARTIFACT_FIELDS, AIBOM, Artifact, thaw
 from aiprov.report import _json
-from aiprov.report._escape import markdown, plain
+from aiprov.report._escape import markdown, markdown_code, plain
 from aiprov.report.sarif import identity
 
 __all__ = ["ArtifactChange", "BomDiff", "diff", "diff_json", "diff_markdown", "diff_text"]
@@ -220,22 +220,24 @@ def diff_markdown(d: BomDiff, old_name: str = "old", new_name: str = "new") -> s
     out = [f"### aiprov diff: {_md(old_name)} → {_md(new_name)}", "", _md(_summary_line(d)), ""]
     if d.added or d.removed or d.changed:
         out += ["| | artifact | change |", "|---|---|---|"]
-        out += [f"| ➕ | `{_md(a.id)}` | added ({_md(a.kind)}, {_md(a.license)}) |" for a in d.added]
-        out += [f"| ➖ | `{_md(a.id)}` | removed ({_md(a.kind)}, {_md(a.license)}) |" for a in d.removed]
+        out += [f"| ➕ | {markdown_code(a.id)} | added ({_md(a.kind)}, {_md(a.license)}) |" for a in d.added]
+        out += [
+            f"| ➖ | {markdown_code(a.id)} | removed ({_md(a.kind)}, {_md(a.license)}) |" for a in d.removed
+        ]
         for c in d.changed:
             changes = "<br>".join(f"{_md(f)}: {_md(o)} → {_md(n)}" for f, o, n in c.fields)
-            out.append(f"| ✏️ | `{_md(c.id)}` | {changes} |")
+            out.append(f"| ✏️ | {markdown_code(c.id)} | {changes} |")
         out.append("")
     if d.relations_added or d.relations_removed:
         out += ["| | relation |", "|---|---|"]
-        out += [f"| ➕ | `{_md(s)}` {_md(k)} `{_md(t)}` |" for s, k, t in d.relations_added]
-        out += [f"| ➖ | `{_md(s)}` {_md(k)} `{_md(t)}` |" for s, k, t in d.relations_removed]
+        out += [f"| ➕ | {markdown_code(s)} {_md(k)} {markdown_code(t)} |" for s, k, t in d.relations_added]
+        out += [f"| ➖ | {markdown_code(s)} {_md(k)} {markdown_code(t)} |" for s, k, t in d.relations_removed]
         out.append("")
     if d.findings_new or d.findings_gone:
         out += ["| | severity | code | artifact | message |", "|---|---|---|---|---|"]
         for sign, findings in (("🆕", d.findings_new), ("✅ gone", d.findings_gone)):
             out += [
-                f"| {sign} | {f.severity} | `{f.code}` | `{_md(f.subject)}` | {_md(f.message)} |"
+                f"| {sign} | {f.severity} | `{f.code}` | {markdown_code(f.subject)} | {_md(f.message)} |"
                 for f in findings
             ]
         out.append("")

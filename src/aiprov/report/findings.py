@@ -10,6 +10,7 @@ from aiprov.analysis.checks import Finding, Report
 from aiprov.analysis.obligations import ObligationReport
 from aiprov.graph import AIBOM
 from aiprov.report import _json
+from aiprov.report._escape import markdown, plain
 
 __all__ = [
     "findings_json",
@@ -36,6 +37,7 @@ def _chain(path: Sequence[str]) -> str:
 
 
 def _label(bom: AIBOM | None, subject: str) -> str:
+    """The subject with its kind and license, as written in the input (escape it where it goes)."""
     if bom is None or subject not in bom:
         return subject
     artifact = bom[subject]
@@ -105,23 +107,24 @@ def write_finding_groups(
     """The findings grouped by artifact, without the closing summary line (``aiprov verify`` writes
     its own)."""
     for subject, group in _groups(report.findings).items():
-        lines = [_paint(_label(bom, subject), "1", color)]
+        lines = [_paint(plain(_label(bom, subject)), "1", color)]
         for f in group:
             _, severity, _, message, path, license_id, clause, certainty, remedy = f._values()
             head = _paint(f"  {_ICONS[severity]} {severity:<7} {f.code}", _COLORS[severity], color)
-            lines.append(f"{head}  {message}" + ("" if certainty == "settled" else f" [{certainty}]"))
+            lines.append(f"{head}  {plain(message)}" + ("" if certainty == "settled" else f" [{certainty}]"))
             if len(path) > 1 and " via " not in message:
-                lines.append(f"      path: {_chain(path)}")
+                lines.append(f"      path: {plain(_chain(path))}")
             if license_id:
-                lines.append(f"      license: {license_id}" + (f" §{clause}" if clause else ""))
+                lines.append(f"      license: {plain(license_id)}" + (f" §{plain(clause)}" if clause else ""))
             if remedy:
-                lines.append(f"      remedy: {remedy}")
+                lines.append(f"      remedy: {plain(remedy)}")
         lines.append("")
         stream.write("\n".join(lines) + "\n")
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Input-derived text for a Markdown heading or table cell (see :func:`~aiprov.report._escape.markdown`)."""
+    return markdown(text)
 
 
 def findings_markdown(report: Report, bom: AIBOM | None = None, *, title: str = "aiprov check") -> str:
@@ -157,12 +160,12 @@ def obligations_json(report: ObligationReport) -> str:
 def obligations_text(report: ObligationReport, bom: AIBOM | None = None, *, color: bool = False) -> str:
     lines: list[str] = []
     for subject, obs in report.by_subject().items():
-        lines.append(_paint(_label(bom, subject), "1", color))
+        lines.append(_paint(plain(_label(bom, subject)), "1", color))
         for ob in obs:
             clause = f" [{ob.license} §{ob.clause}]" if ob.clause else f" [{ob.license}]"
-            lines.append(f"  • {ob.action}: {ob.text}{clause}")
+            lines.append(f"  • {ob.action}: {plain(ob.text + clause)}")
             if len(ob.path) > 1:
-                lines.append(f"      path: {_chain(ob.path)}")
+                lines.append(f"      path: {plain(_chain(ob.path))}")
         lines.append("")
     if not report.obligations:
         lines.append(

@@ -401,7 +401,11 @@ def notice_markdown(notice: Notice) -> str:
 
 def notice_html(notice: Notice) -> str:
     """The notice as one self-contained HTML page (inline CSS, no external requests)."""
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        # control characters are not allowed in HTML text (and obeyed by a terminal showing the file)
+        return html.escape(_plain(text), quote=True)
+
     body = [f"<h1>Notices: {esc(notice.title)}</h1>", f"<p class=lead>{esc(_preamble(notice))}</p>"]
     for heading, lines in _sections(notice):
         body.append(f"<h2>{esc(heading)}</h2><ul>")

@@ -7,6 +7,7 @@ import json
 from html import escape
 
 from aiprov.analysis.openness import OpennessReport
+from aiprov.report._escape import markdown, plain
 
 __all__ = ["badge_svg", "mof_badge", "openness_json", "openness_markdown", "openness_text", "osaid_badge"]
 
@@ -91,11 +92,13 @@ def openness_text(report: OpennessReport) -> str:
             lines.append(f"  differs from the MOT: {diff}")
         for finding in mof.findings:
             lines.append(f"  note: {finding}")
-    return "\n".join(lines) + "\n"
+    # names, labels, licenses and reasons come from the input: no line of theirs forges another
+    return "\n".join(plain(line) for line in lines) + "\n"
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    """Input-derived text for a Markdown heading, list item or table cell."""
+    return markdown(text or "")
 
 
 def openness_markdown(report: OpennessReport) -> str:
@@ -115,7 +118,7 @@ def openness_markdown(report: OpennessReport) -> str:
             "|---|---|---|---|---|",
         ]
         for req in osaid.requirements:
-            ev = "; ".join(f"{e.label}" + (f" ({e.license})" if e.license else "") for e in req.evidence)
+            ev = "; ".join(e.label + (f" ({e.license})" if e.license else "") for e in req.evidence)
             out.append(
                 f"| {_MARK[req.status]} | {_cell(req.title)} | {_cell(req.reason)} | {_cell(ev)} | "
                 f"{_cell(req.missing)} |"

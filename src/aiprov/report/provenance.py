@@ -15,6 +15,7 @@ from typing import TextIO
 from aiprov.graph import AIBOM
 from aiprov.provenance.verify import VerifyReport
 from aiprov.report import _json
+from aiprov.report._escape import plain
 from aiprov.report.findings import _md, _paint, findings_markdown, write_finding_groups
 
 __all__ = ["RENDERERS", "verify_json", "verify_markdown", "verify_text"]
@@ -56,15 +57,15 @@ def write_verify_text(
         for folder, s in sorted(shown.items()):
             assert s.check is not None
             status = _paint(s.status, _STATUS_COLORS.get(s.status, "33"), color)
-            stream.write(
-                f"  {s.check.signature}: {status}" + (f", signed by {s.signer}" if s.signer else "") + "\n"
-            )
+            # file names, signers and artifact ids come from the input: shown, never obeyed
+            signer = f", signed by {plain(s.signer)}" if s.signer else ""
+            stream.write(f"  {plain(str(s.check.signature))}: {status}{signer}\n")
             stream.write(
                 f"      covers {len(s.check.covered)} file(s); {len(s.check.uncovered)} present file(s) not covered"
-                f"; artifacts: {', '.join(folders[folder])}\n"
+                f"; artifacts: {plain(', '.join(folders[folder]))}\n"
             )
             if s.check.reason and s.status != "verified":
-                stream.write(f"      {s.check.reason}\n")
+                stream.write(f"      {plain(s.check.reason)}\n")
         stream.write("\n")
     summary = report.summary()
     verdict = f"{summary['errors']} error(s), {summary['warnings']} warning(s), {summary['infos']} info"

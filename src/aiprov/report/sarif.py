@@ -73,6 +73,17 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256("\x1f".join(identity(finding)).encode("utf-8")).hexdigest()
 
 
+_BRACKETS = re.compile(r"(\\*)([\[\]])")
+
+
+def _text(message: str) -> str:
+    """A message for SARIF's ``message.text``, whose viewers read ``[text](target)`` as an embedded
+    link (SARIF 2.1.0 §3.11.6): square brackets from the input are escaped with a backslash (and a
+    backslash before one doubled), so an id such as ``](javascript:…)`` stays text. The raw values
+    are kept in the result's ``properties`` and logical locations."""
+    return _BRACKETS.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), message)
+
+
 def _rule(code: str, description: str) -> dict[str, Any]:
     anchor = code.replace("_", "-")
     return {
@@ -107,7 +118,7 @@ def _result(
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
-        "message": {"text": message},
+        "message": {"text": _text(message)},
         "partialFingerprints": {_FINGERPRINT: _fingerprint(finding)},
         "properties": properties,
     }

@@ -101,16 +101,10 @@ def graph(bom: AIBOM, report: Report | None = None, *, title: str | None = None)
     """The lineage graph as inline SVG in a scrolling figure ("" for an empty graph)."""
     if len(bom) == 0:
         return ""
-    try:  # until the svg branch is merged
-        from aiprov.report.svg import graph_svg  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return ""
+    from aiprov.report.svg import graph_svg
 
-    svg = graph_svg(bom, report, title=title)
-    caption = "Lineage graph: arrows point from an artifact to what it comes from"
-    if report is not None:
-        caption += "; fill colour is the worst finding of each artifact"
-    return f'<figure class="graph">{svg}<figcaption>{esc(caption)}.</figcaption></figure>'
+    # the drawing carries its own legend and a <title> per node: no caption to repeat them
+    return f'<figure class="graph" aria-label="Lineage graph">{graph_svg(bom, report, title=title)}</figure>'
 
 
 # -- artifacts ----------------------------------------------------------------------------------------

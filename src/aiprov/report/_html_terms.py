@@ -60,6 +60,9 @@ _SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 
 
+_QUOTES = "\"'“”‘’ "
+
+
 def _fmt(value: object) -> str:
     if value is None:
         return "unknown"
@@ -116,14 +119,17 @@ def terms_html(record: LicenseTerms) -> str:
             detail = ""
             if clause is not None and record.curated and (clause.note or clause.quote):
                 note = f"<div>{esc(clause.note)}</div>" if clause.note else ""
-                quote = f'<div class="quote">“{esc(clause.quote)}”</div>' if clause.quote else ""
+                quote = (
+                    f'<div class="quote">“{esc(clause.quote.strip(_QUOTES))}”</div>' if clause.quote else ""
+                )
                 detail = f'<div class="muted">{note}{quote}</div>'
             rows.append(
                 f'<tr><th scope="row">{esc(label)}</th><td>{esc(_value(record, term, attr))}{detail}</td>'
                 f"<td>{where}</td></tr>"
             )
         body.append(
-            f'<h3>{heading}</h3><table><thead><tr><th scope="col">Term</th><th scope="col">Value</th>'
+            f'<h3>{heading}</h3><table class="terms"><colgroup><col class="c-term"><col>'
+            '<col class="c-clause"></colgroup><thead><tr><th scope="col">Term</th><th scope="col">Value</th>'
             f'<th scope="col">Clause</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
         )
     if record.notes:
@@ -134,15 +140,18 @@ def terms_html(record: LicenseTerms) -> str:
 _MAX_DEPTH = 6
 
 
+_WORDS = {"yes": "compatible", "no": "not compatible", "unknown": "unknown"}
+
+
 def _verdict(verdict: Verdict, depth: int) -> str:
     word = verdict.verdict
     out = (
-        f'<p class="verdict"><span class="sev {word}">{esc(word)}</span> <code>{esc(verdict.inbound)}</code>'
+        f'<div class="vd"><p class="verdict"><span class="sev {word}">{_WORDS[word]}</span> <code>{esc(verdict.inbound)}</code>'
         f' <span class="muted">into a work under</span> <code>{esc(verdict.outbound)}</code></p>'
         f"<p>{esc(verdict.reason)}</p>"
         f'<p class="muted">basis: {esc(verdict.basis)}'
         + (f" · choice: <code>{esc(verdict.choice)}</code>" if verdict.choice else "")
-        + "</p>"
+        + "</p></div>"
     )
     if verdict.parts and depth < _MAX_DEPTH:
         out += "<ul>" + "".join(f"<li>{_verdict(p, depth + 1)}</li>" for p in verdict.parts) + "</ul>"

@@ -68,12 +68,31 @@ def badge(severity: str, text: str | None = None) -> str:
     return f'<span class="sev sev-{esc(severity)}">{SEVERITY_ICON.get(severity, "")} {esc(label)}</span>'
 
 
+#: Paths longer than this show their two first and two last ids, the middle folded (still in the page).
+_LONG_PATH = 6
+
+
+def _hops(ids: Sequence[str], first: bool) -> str:
+    return "".join(
+        f"<code>{esc(p)}</code>"
+        if first and i == 0
+        else f'<span class="hop"><span class="arrow">→</span> <code>{esc(p)}</code></span>'
+        for i, p in enumerate(ids)
+    )
+
+
 def chain(path: Sequence[str]) -> str:
-    """A path of artifact ids as a chain of arrows (wrapping between ids when it is long)."""
+    """A path of artifact ids as a chain of arrows: each arrow stays with the id it points from, lines
+    break between hops, and the middle of a long path is folded into a ``<details>``."""
     if not path:
         return ""
-    arrow = '<span class="arrow" aria-label="from"> → </span>'
-    return '<span class="path">' + arrow.join(f"<code>{esc(p)}</code>" for p in path) + "</span>"
+    if len(path) <= _LONG_PATH:
+        return f'<span class="path">{_hops(path, True)}</span>'
+    middle = path[2:-2]
+    return (
+        f'<span class="path">{_hops(path[:2], True)}<details class="hops"><summary>… {len(middle)} more hops</summary>'
+        f"{_hops(middle, False)}</details>{_hops(path[-2:], False)}</span>"
+    )
 
 
 def cite(license_id: str | None, clause: str | None) -> str:

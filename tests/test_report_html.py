@@ -403,3 +403,25 @@ def test_cli_output_to_a_missing_folder_is_an_input_error(
     )
     assert code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_long_path_keeps_every_hop_and_folds_the_middle() -> None:
+    """A path of twelve artifacts shows its ends and folds the middle into a <details>: every id is
+    still in the page, in order."""
+    path = tuple(f"hop-{i:02d}" for i in range(12))
+    finding = Finding(code="x", severity="warning", subject=path[0], message="m", path=path)
+    out = finding._repr_html_()
+    page = parse(out)
+    text = "".join(page.text)
+    assert re.findall(r"hop-\d\d", text[text.index("Path") :]) == list(path)
+    assert "<summary>… 8 more hops</summary>" in out
+
+
+def test_page_bounds_the_rows_it_renders_and_counts_the_rest() -> None:
+    report = large_report(10, 500)
+    bom = AIBOM(artifacts=[Artifact(id=f"artifact-{g:05d}", kind="model") for g in range(10)])
+    assert report_page(bom, report).count('<tr class="finding ') == 5000  # under the page's bound: all
+    text = report_page(bom, report, max_rows=1000)
+    parse(text)
+    assert text.count('<tr class="finding ') == 1000
+    assert "Showing 1,000 of 5,000 findings; 4,000 hidden" in text

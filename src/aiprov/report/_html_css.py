@@ -79,7 +79,7 @@ CSS = (
     ".aiprov figure.graph{margin:.4em 0 .8em;overflow:auto;max-width:100%;border:1px solid var(--line);"
     "border-radius:6px;padding:6px;background:#fff}"
     ".aiprov figure.graph svg{max-width:none;height:auto}"
-    ".aiprov figure.graph{max-height:46em}"
+    ".aiprov figure.graph{max-height:46em;text-align:center}"
     ".aiprov figcaption{color:var(--muted);font-size:12px;margin-top:4px}"
     ".aiprov .verdict{font-size:15px;margin:.3em 0}"
     ".aiprov .st-met,.aiprov .st-included{color:var(--ok);font-weight:600}"

@@ -43,6 +43,8 @@ MIXED = "artifact"
 #: Dummy nodes beyond this many times the node count are not made (edges are then drawn direct).
 _DUMMY_FACTOR = 30
 _SWEEPS = 6
+#: A layer with more nodes than this is spread over several rows (see :func:`_split_wide`).
+ROW_LIMIT = 9
 
 
 def plural(kind: str, n: int) -> str:
@@ -364,6 +366,7 @@ def _place(graph: GraphView) -> None:
     for e in edges:
         succ[e.source].append(e.target)
     layer, back = _layering(succ)
+    layer = _split_wide(layer, nodes, edges)
     for i, node in enumerate(nodes):
         node.layer = layer[i]
     height = max(layer, default=-1) + 1
@@ -431,6 +434,38 @@ def _place(graph: GraphView) -> None:
     graph.layers = best
     graph.chains = chains
     graph.slot_layers = slot_layer
+
+
+def _split_wide(layer: list[int], nodes: Sequence[Node], edges: Sequence[Edge]) -> list[int]:
+    """Spread each layer of more than :data:`ROW_LIMIT` nodes over several rows, so twenty raw
+    datasets make two or three rows, not one row three thousand pixels wide. The nodes whose
+    nearest dependent is furthest below go to the upper rows (their edges are long anyway, and pass
+    the rows below through dummy points, between boxes); each node stays below everything it
+    depends on and above everything that depends on it."""
+    n = len(nodes)
+    height = max(layer, default=-1) + 1
+    rows: list[list[int]] = [[] for _ in range(height)]
+    for i in range(n):
+        rows[layer[i]].append(i)
+    if all(len(row) <= ROW_LIMIT for row in rows):
+        return layer
+    nearest = [height] * n  # the layer of the nearest node that depends on it (height: none)
+    for e in edges:
+        upper, lower = (e.target, e.source) if layer[e.target] < layer[e.source] else (e.source, e.target)
+        nearest[upper] = min(nearest[upper], layer[lower])
+    out = list(layer)
+    offset = 0
+    for d, row in enumerate(rows):
+        parts = -(-len(row) // ROW_LIMIT)
+        size = -(-len(row) // parts)  # as even as can be: 19 nodes make rows of 10 and 9
+        ordered = sorted(
+            row, key=lambda i: (-nearest[i], _KIND_RANK.get(nodes[i].kind, 9), nodes[i].label, nodes[i].key)
+        )
+        for k, i in enumerate(ordered):
+            out[i] = offset + k // size
+        offset += max(parts, 1)
+        del d
+    return out
 
 
 def _crossings(

@@ -100,8 +100,8 @@ def _node_width(node: Node) -> float:
     width = max(label, small) + 2 * _PAD + (14 if any(node.counts) else 0)
     if node.kind == "service":
         width *= 1.18  # an ellipse's text area is narrower than its box
-    elif node.kind == "weights":
-        width += 16
+    elif node.kind in ("weights", "code"):
+        width += 24  # the slanted sides, the </> mark
     return max(96.0, width)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from aiprov.graph import ARTIFACT_KINDS, RELATION_KINDS
+from aiprov.graph import ARTIFACT_KINDS, RELATION_KINDS, Artifact
 
 if TYPE_CHECKING:
     from aiprov.analysis.checks import Report
@@ -70,9 +70,11 @@ class Node:
     counts: tuple[int, int, int]
     members: int = 1
     cluster: bool = False
-    #: for a cluster: (license, count) most common first, the first member ids, relations inside
+    #: for a cluster: (license, count) most common first, the first member ids, the layers it spans
+    #: in the whole graph ("layer 0", "layers 2-3"), and the relations between its members
     licenses: tuple[tuple[str, int], ...] = ()
     sample: tuple[str, ...] = ()
+    span: str = ""
     inner_relations: int = 0
     layer: int = 0
 
@@ -203,7 +205,7 @@ def view(bom: AIBOM, report: Report | None = None, *, max_nodes: int = 80) -> Gr
         if s is None or t is None:
             continue
         pair_kinds.setdefault((s, t), set()).add(r.kind)
-    relations = len(bom.relations)
+    relations = bom.relation_count
 
     if n <= max_nodes:
         nodes = [
@@ -237,15 +239,12 @@ def _triple(row: Sequence[int] | None) -> tuple[int, int, int]:
 
 def _collapse(
     bom: AIBOM,
-    artifacts: Sequence[object],
+    arts: Sequence[Artifact],
     pair_kinds: dict[tuple[int, int], set[str]],
     counts: dict[str, list[int]],
     max_nodes: int,
 ) -> tuple[list[Node], dict[tuple[int, int], tuple[set[str], int]], int]:
     """Fold the artifacts into clusters until at most ``max_nodes`` nodes remain (see the module)."""
-    from aiprov.graph import Artifact
-
-    arts = [a for a in artifacts if isinstance(a, Artifact)]
     n = len(arts)
     succ: list[list[int]] = [[] for _ in range(n)]
     degree = [0] * n
@@ -335,7 +334,8 @@ def _collapse(
                 members=len(group),
                 cluster=True,
                 licenses=common,
-                sample=(*(arts[v].id for v in group[:8]), span),
+                sample=tuple(arts[v].id for v in group[:8]),
+                span=span,
             )
         )
     edges: dict[tuple[int, int], tuple[set[str], int]] = {}

@@ -154,7 +154,7 @@ def findings_markdown(
                 f"{_md(_chain(path))} | {_md(license_id or '')} | {_md(clause or '')} |"
             )
         out.append("")
-    if bom is not None and graph:
+    if bom is not None and graph and len(bom):
         from aiprov.report.mermaid import graph_mermaid
 
         out += [

@@ -63,9 +63,10 @@ def _label(node: Node) -> str:
 
 
 def graph_mermaid(bom: AIBOM, report: Report | None = None, *, max_nodes: int = 80) -> str:
-    """The body of a Mermaid flowchart of ``bom`` (without the ```` ```mermaid ```` fence): nodes shaped
-    by kind, edges labelled with the relation kind, classes ``sev_error``, ``sev_warning``,
-    ``sev_info`` and ``sev_none`` by the worst finding of ``report``, clusters beyond ``max_nodes``. Same input, same text.
+    """The body of a Mermaid flowchart of ``bom`` (without the ```` ```mermaid ```` fence): nodes
+    shaped by kind, edges labelled with the relation kind, classes ``sev_error``, ``sev_warning``,
+    ``sev_info`` and ``sev_none`` by the worst finding of ``report``, clusters ("120 datasets",
+    subroutine-shaped) beyond ``max_nodes``. Same input, same text.
     """
     graph = view(bom, report, max_nodes=max_nodes)
     lines = ["flowchart BT"]

@@ -86,10 +86,10 @@ def _title_text(node: Node) -> str:
     licenses = ", ".join(f"{lic} ×{k}" for lic, k in node.licenses[:6])
     if len(node.licenses) > 6:
         licenses += f", … ({len(node.licenses)} licenses)"
-    sample = ", ".join(node.sample[:-1]) + (", …" if node.members > len(node.sample) - 1 else "")
+    sample = ", ".join(node.sample) + (", …" if node.members > len(node.sample) else "")
     inner = f"\n{node.inner_relations} relation(s) inside" if node.inner_relations else ""
     return (
-        f"{node.label} ({node.sample[-1]}), folded to keep the picture readable\n"
+        f"{node.label} ({node.span}), folded to keep the picture readable\n"
         f"licenses: {licenses}\nfindings: {findings}{inner}\n{sample}"
     )
 
@@ -261,7 +261,8 @@ def graph_svg(
     findings about it. Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120
     datasets"), those with errors and their neighbours kept visible as long as possible. Each node
     is ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>``
-    tooltip; a cluster also has the class ``cluster`` and ``data-members``. Same input, same bytes.
+    tooltip; a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members``
+    instead of ``data-id``. Same input, same bytes.
     """
     graph = view(bom, report, max_nodes=max_nodes)
     prefix = _content_id(graph, title)
@@ -389,9 +390,11 @@ def graph_svg(
         fill, stroke, badge = COLORS[node.severity]
         severity = node.severity or "none"
         cls = f"node{' cluster' if node.cluster else ''} sev-{severity} kind-{node.kind}"
-        attrs = f'class="{cls}" data-id="{_clean(node.key)}"'
-        if node.cluster:
-            attrs += f' data-members="{node.members}"'
+        if node.cluster:  # no data-id: any string, "cluster-0" too, can be an artifact's id
+            number = node.key.removeprefix("cluster-")
+            attrs = f'class="{cls}" data-cluster="{number}" data-members="{node.members}"'
+        else:
+            attrs = f'class="{cls}" data-id="{_clean(node.key)}"'
         body = [f"<g {attrs}>", f"<title>{_clean(_title_text(node))}</title>"]
         if node.cluster:  # a stack of cards: two outlines behind
             for off in (8, 4):

@@ -14,7 +14,7 @@ import aiprov
 from aiprov.analysis import Policy
 from aiprov.analysis.checks import Finding, Report
 from aiprov.graph import AIBOM, Artifact
-from aiprov.report._layout import view
+from aiprov.report._layout import ROW_LIMIT, view
 from aiprov.report.svg import COLORS, graph_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -260,3 +260,16 @@ def test_no_external_reference() -> None:
     svg = graph_svg(aiprov.load(CHAT), title="https://example.org")
     assert "href" not in svg and "src=" not in svg and "@import" not in svg
     assert not re.search(r"url\((?!#)", svg)
+
+
+def test_every_edge_points_up_and_no_row_is_too_wide() -> None:
+    """Without cycles, every relation points from a lower row to a higher one (origins on top),
+    also after wide layers are spread over several rows; no row holds more than ROW_LIMIT nodes."""
+    for bom in (_generated(60), _generated(300), aiprov.load(CHAT)):
+        result = view(bom, max_nodes=80)
+        for e in result.edges:
+            assert result.nodes[e.target].layer < result.nodes[e.source].layer
+        rows: dict[int, int] = {}
+        for node in result.nodes:
+            rows[node.layer] = rows.get(node.layer, 0) + 1
+        assert max(rows.values()) <= ROW_LIMIT

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from aiprov.graph import ARTIFACT_KINDS, RELATION_KINDS
+from aiprov.graph import ARTIFACT_KINDS, RELATION_KINDS, Artifact
 
 if TYPE_CHECKING:
     from aiprov.analysis.checks import Report
@@ -43,6 +43,8 @@ MIXED = "artifact"
 #: Dummy nodes beyond this many times the node count are not made (edges are then drawn direct).
 _DUMMY_FACTOR = 30
 _SWEEPS = 6
+#: A layer with more nodes than this is spread over several rows (see :func:`_split_wide`).
+ROW_LIMIT = 9
 
 
 def plural(kind: str, n: int) -> str:
@@ -68,9 +70,11 @@ class Node:
     counts: tuple[int, int, int]
     members: int = 1
     cluster: bool = False
-    #: for a cluster: (license, count) most common first, the first member ids, relations inside
+    #: for a cluster: (license, count) most common first, the first member ids, the layers it spans
+    #: in the whole graph ("layer 0", "layers 2-3"), and the relations between its members
     licenses: tuple[tuple[str, int], ...] = ()
     sample: tuple[str, ...] = ()
+    span: str = ""
     inner_relations: int = 0
     layer: int = 0
 
@@ -201,7 +205,7 @@ def view(bom: AIBOM, report: Report | None = None, *, max_nodes: int = 80) -> Gr
         if s is None or t is None:
             continue
         pair_kinds.setdefault((s, t), set()).add(r.kind)
-    relations = len(bom.relations)
+    relations = bom.relation_count
 
     if n <= max_nodes:
         nodes = [
@@ -235,15 +239,12 @@ def _triple(row: Sequence[int] | None) -> tuple[int, int, int]:
 
 def _collapse(
     bom: AIBOM,
-    artifacts: Sequence[object],
+    arts: Sequence[Artifact],
     pair_kinds: dict[tuple[int, int], set[str]],
     counts: dict[str, list[int]],
     max_nodes: int,
 ) -> tuple[list[Node], dict[tuple[int, int], tuple[set[str], int]], int]:
     """Fold the artifacts into clusters until at most ``max_nodes`` nodes remain (see the module)."""
-    from aiprov.graph import Artifact
-
-    arts = [a for a in artifacts if isinstance(a, Artifact)]
     n = len(arts)
     succ: list[list[int]] = [[] for _ in range(n)]
     degree = [0] * n
@@ -333,7 +334,8 @@ def _collapse(
                 members=len(group),
                 cluster=True,
                 licenses=common,
-                sample=(*(arts[v].id for v in group[:8]), span),
+                sample=tuple(arts[v].id for v in group[:8]),
+                span=span,
             )
         )
     edges: dict[tuple[int, int], tuple[set[str], int]] = {}
@@ -364,6 +366,7 @@ def _place(graph: GraphView) -> None:
     for e in edges:
         succ[e.source].append(e.target)
     layer, back = _layering(succ)
+    layer = _split_wide(layer, nodes, edges)
     for i, node in enumerate(nodes):
         node.layer = layer[i]
     height = max(layer, default=-1) + 1
@@ -431,6 +434,38 @@ def _place(graph: GraphView) -> None:
     graph.layers = best
     graph.chains = chains
     graph.slot_layers = slot_layer
+
+
+def _split_wide(layer: list[int], nodes: Sequence[Node], edges: Sequence[Edge]) -> list[int]:
+    """Spread each layer of more than :data:`ROW_LIMIT` nodes over several rows, so twenty raw
+    datasets make two or three rows, not one row three thousand pixels wide. The nodes whose
+    nearest dependent is furthest below go to the upper rows (their edges are long anyway, and pass
+    the rows below through dummy points, between boxes); each node stays below everything it
+    depends on and above everything that depends on it."""
+    n = len(nodes)
+    height = max(layer, default=-1) + 1
+    rows: list[list[int]] = [[] for _ in range(height)]
+    for i in range(n):
+        rows[layer[i]].append(i)
+    if all(len(row) <= ROW_LIMIT for row in rows):
+        return layer
+    nearest = [height] * n  # the layer of the nearest node that depends on it (height: none)
+    for e in edges:
+        upper, lower = (e.target, e.source) if layer[e.target] < layer[e.source] else (e.source, e.target)
+        nearest[upper] = min(nearest[upper], layer[lower])
+    out = list(layer)
+    offset = 0
+    for d, row in enumerate(rows):
+        parts = -(-len(row) // ROW_LIMIT)
+        size = -(-len(row) // parts)  # as even as can be: 19 nodes make rows of 10 and 9
+        ordered = sorted(
+            row, key=lambda i: (-nearest[i], _KIND_RANK.get(nodes[i].kind, 9), nodes[i].label, nodes[i].key)
+        )
+        for k, i in enumerate(ordered):
+            out[i] = offset + k // size
+        offset += max(parts, 1)
+        del d
+    return out
 
 
 def _crossings(

@@ -86,10 +86,10 @@ def _title_text(node: Node) -> str:
     licenses = ", ".join(f"{lic} ×{k}" for lic, k in node.licenses[:6])
     if len(node.licenses) > 6:
         licenses += f", … ({len(node.licenses)} licenses)"
-    sample = ", ".join(node.sample[:-1]) + (", …" if node.members > len(node.sample) - 1 else "")
+    sample = ", ".join(node.sample) + (", …" if node.members > len(node.sample) else "")
     inner = f"\n{node.inner_relations} relation(s) inside" if node.inner_relations else ""
     return (
-        f"{node.label} ({node.sample[-1]}), folded to keep the picture readable\n"
+        f"{node.label} ({node.span}), folded to keep the picture readable\n"
         f"licenses: {licenses}\nfindings: {findings}{inner}\n{sample}"
     )
 
@@ -100,8 +100,8 @@ def _node_width(node: Node) -> float:
     width = max(label, small) + 2 * _PAD + (14 if any(node.counts) else 0)
     if node.kind == "service":
         width *= 1.18  # an ellipse's text area is narrower than its box
-    elif node.kind == "weights":
-        width += 16
+    elif node.kind in ("weights", "code"):
+        width += 24  # the slanted sides, the </> mark
     return max(96.0, width)
 
 
@@ -261,7 +261,8 @@ def graph_svg(
     findings about it. Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120
     datasets"), those with errors and their neighbours kept visible as long as possible. Each node
     is ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>``
-    tooltip; a cluster also has the class ``cluster`` and ``data-members``. Same input, same bytes.
+    tooltip; a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members``
+    instead of ``data-id``. Same input, same bytes.
     """
     graph = view(bom, report, max_nodes=max_nodes)
     prefix = _content_id(graph, title)
@@ -312,6 +313,39 @@ def graph_svg(
     edge_parts: list[str] = []
     label_rows: dict[int, list[list[tuple[float, float]]]] = {}
     labels: list[str] = []
+
+    def place(gap: int, x1: float, y1: float, x2: float, y2: float, text: str) -> None:
+        """An edge label on the segment (x1, y1)-(x2, y2) in the gap above row ``gap``, moved up or
+        down a line if it would overlap a label already there."""
+        width = len(text) * _EDGE_PX + 6
+        rows = label_rows.setdefault(gap, [[], [], [], [], []])
+        mid = (y1 + y2) / 2
+        for row, dy in zip(rows, (0, -14, 14, -28, 28), strict=True):
+            ly = mid + dy
+            lx = x1 + (x2 - x1) * (ly - y1) / (y2 - y1) if y2 != y1 else (x1 + x2) / 2
+            if all(lx + width / 2 < a or lx - width / 2 > b for a, b in row):
+                row.append((lx - width / 2, lx + width / 2))
+                break
+        else:
+            ly = mid
+            lx = x1 + (x2 - x1) * (ly - y1) / (y2 - y1) if y2 != y1 else (x1 + x2) / 2
+        labels.append(
+            f'<text x="{_num(lx)}" y="{_num(ly + 3.5)}" font-size="10" text-anchor="middle" '
+            f'fill="#374151" stroke="#ffffff" stroke-width="3" paint-order="stroke">{_clean(text)}</text>'
+        )
+
+    # Edges that leave a node down one trunk and are all of one kind get one label, at the trunk.
+    bundles: dict[tuple[int, int], list[int]] = {}
+    for e, chain in enumerate(graph.chains):
+        if len(chain) > 2:
+            bundles.setdefault((chain[0], chain[1]), []).append(e)
+    shared = {
+        e
+        for group in bundles.values()
+        if len(group) > 1 and len({graph.edges[e].kinds for e in group}) == 1
+        for e in group
+    }
+    labelled: set[tuple[int, int]] = set()
     for e, chain in enumerate(graph.chains):
         edge = graph.edges[e]
         points: list[tuple[float, float, float]] = []  # (x, y entering the slot's row, y leaving it)
@@ -339,27 +373,15 @@ def graph_svg(
         edge_parts.append(
             f'<path d="{" ".join(d)}" fill="none" stroke="#6b7280" stroke-width="1.3"{dash} {marker}/>'
         )
-        # The label sits on the gap next to the dependent (lower) end, moved up or down a row if
-        # it would overlap another label in that gap.
-        (x1, _, y1), (x2, y2, _) = points[-2], points[-1]
-        gap_layer = graph.slot_layers[chain[-1]]
-        text = edge.label
-        width = len(text) * _EDGE_PX + 6
-        rows = label_rows.setdefault(gap_layer, [[], [], [], [], []])
-        mid = (y1 + y2) / 2
-        for row, dy in zip(rows, (0, -14, 14, -28, 28), strict=True):
-            ly = mid + dy
-            lx = x1 + (x2 - x1) * (ly - y1) / (y2 - y1) if y2 != y1 else (x1 + x2) / 2
-            if all(lx + width / 2 < a or lx - width / 2 > b for a, b in row):
-                row.append((lx - width / 2, lx + width / 2))
-                break
-        else:
-            ly = mid
-            lx = x1 + (x2 - x1) * (ly - y1) / (y2 - y1) if y2 != y1 else (x1 + x2) / 2
-        labels.append(
-            f'<text x="{_num(lx)}" y="{_num(ly + 3.5)}" font-size="10" text-anchor="middle" '
-            f'fill="#374151" stroke="#ffffff" stroke-width="3" paint-order="stroke">{_clean(text)}</text>'
-        )
+        if e in shared:
+            bundle = (chain[0], chain[1])
+            if bundle not in labelled:  # one label where the trunk leaves the node
+                labelled.add(bundle)
+                (x1, _, y1), (x2, y2, _) = points[0], points[1]
+                place(graph.slot_layers[chain[1]], x1, y1, x2, y2, " / ".join(graph.edges[e].kinds))
+        else:  # the label sits on the gap next to the dependent (lower) end
+            (x1, _, y1), (x2, y2, _) = points[-2], points[-1]
+            place(graph.slot_layers[chain[-1]], x1, y1, x2, y2, edge.label)
 
     node_parts: list[str] = []
     for i, node in enumerate(nodes):
@@ -368,9 +390,11 @@ def graph_svg(
         fill, stroke, badge = COLORS[node.severity]
         severity = node.severity or "none"
         cls = f"node{' cluster' if node.cluster else ''} sev-{severity} kind-{node.kind}"
-        attrs = f'class="{cls}" data-id="{_clean(node.key)}"'
-        if node.cluster:
-            attrs += f' data-members="{node.members}"'
+        if node.cluster:  # no data-id: any string, "cluster-0" too, can be an artifact's id
+            number = node.key.removeprefix("cluster-")
+            attrs = f'class="{cls}" data-cluster="{number}" data-members="{node.members}"'
+        else:
+            attrs = f'class="{cls}" data-id="{_clean(node.key)}"'
         body = [f"<g {attrs}>", f"<title>{_clean(_title_text(node))}</title>"]
         if node.cluster:  # a stack of cards: two outlines behind
             for off in (8, 4):

@@ -330,6 +330,9 @@ def test_report_keeps_its_bom_outside_its_value() -> None:
     assert "bom" not in report.to_dict()
     back = pickle.loads(pickle.dumps(report))
     assert back == report and back.bom is None
+    out = back._repr_html_()  # without its graph, a report still shows its counts and findings
+    parse(out)
+    assert "<svg" not in out and '<span class="k">Errors</span>' in out and "relicense-conflict" in out
 
 
 def test_import_aiprov_does_not_load_html_rendering() -> None:

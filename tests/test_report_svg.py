@@ -258,6 +258,8 @@ def test_hostile_ids_names_and_licenses_stay_text() -> None:
     assert f"{HOSTILE[0]}-0" in ids and f"{HOSTILE[1]}-1" in ids
     long_label = next(t.text for t in root.iter(f"{SVG}text") if (t.text or "").startswith("xxx"))
     assert long_label is not None and long_label.endswith("…") and len(long_label) <= 30
+    title = _artifact_nodes(svg)["m"].find(f"{SVG}title")
+    assert title is not None and "x" * 200 in (title.text or "")  # the whole label in the tooltip
 
 
 def test_no_external_reference() -> None:

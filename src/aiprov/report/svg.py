@@ -83,7 +83,8 @@ def _title_text(node: Node) -> str:
     e, w, i = node.counts
     findings = f"{e} error(s), {w} warning(s), {i} info" if any(node.counts) else "no findings"
     if not node.cluster:
-        return f"{node.key}\n{node.kind} · {node.license or 'no license'}\n{findings}"
+        head = node.key if node.label == node.key else f"{node.label}\nid: {node.key}"
+        return f"{head}\n{node.kind} · {node.license or 'no license'}\n{findings}"
     licenses = ", ".join(f"{lic} ×{k}" for lic, k in node.licenses[:6])
     if len(node.licenses) > 6:
         licenses += f", … ({len(node.licenses)} licenses)"

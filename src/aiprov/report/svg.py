@@ -130,7 +130,7 @@ def _shape(kind: str, x: float, y: float, w: float, h: float, fill: str, stroke:
         ]
         return '<polygon points="' + " ".join(f"{_num(a)},{_num(b)}" for a, b in pts) + f'" {paint}/>'
     if kind == "dataset":
-        ry = 6.0
+        ry = 5.0
         top, bottom, rx = _num(y + ry), _num(y + h - ry), _num(w / 2)
         return (
             f'<path d="M{X},{top} V{bottom} A{rx},{_num(ry)} 0 0 0 {R},{bottom} V{top} '
@@ -236,9 +236,11 @@ def _content_id(graph: GraphView, title: str | None) -> str:
     return "aiprov-" + digest.hexdigest()[:10]
 
 
-def _legend(x0: float, y0: float, *, groups: bool, cycles: bool) -> tuple[list[str], float, float]:
-    """The legend rows (kinds; severities, and folded groups and cycle edges when the drawing has
-    them): SVG parts, width and height."""
+def _legend(
+    x0: float, y0: float, *, severities: bool, groups: bool, cycles: bool
+) -> tuple[list[str], float, float]:
+    """The legend rows (kinds; severities when there is a report, folded groups and cycle edges when
+    the drawing has them): SVG parts, width and height."""
     parts: list[str] = []
     fill, stroke, _ = COLORS[None]
     x = x0
@@ -248,7 +250,7 @@ def _legend(x0: float, y0: float, *, groups: bool, cycles: bool) -> tuple[list[s
         x += 40 + len(kind) * 6.6 + 18
     width = x - x0
     x, y = x0, y0 + 28
-    for severity in (*SEVERITY_ORDER, None):
+    for severity in (*SEVERITY_ORDER, None) if severities else ():
         fill, stroke, _ = COLORS[severity]
         parts.append(
             f'<rect x="{_num(x)}" y="{_num(y)}" width="18" height="14" rx="3" fill="{fill}" '
@@ -276,7 +278,7 @@ def _legend(x0: float, y0: float, *, groups: bool, cycles: bool) -> tuple[list[s
             "closes a cycle</text>"
         )
         x += 32 + 14 * 6.6 + 18
-    return parts, max(width, x - x0), 46
+    return parts, max(width, x - x0), (46 if x > x0 else 20)
 
 
 def graph_svg(
@@ -285,7 +287,7 @@ def graph_svg(
     """The supply chain of ``bom`` as one ``<svg>`` element (see the module for what it shows).
 
     With ``report`` (from :func:`aiprov.check`), each node is filled by the worst severity of the
-    findings about it. Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120
+    findings about it (without one, every node is neutral and the legend shows no severities). Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120
     datasets"), those with errors and their neighbours kept visible as long as possible. Each node
     is ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>``
     tooltip; a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members``
@@ -318,7 +320,11 @@ def graph_svg(
     parts.append(f'<text x="{_MARGIN}" y="{_num(y + 12)}" font-size="11" fill="#4a5563">{caption}</text>')
     y += 24
     legend, legend_w, legend_h = _legend(
-        _MARGIN, y, groups=bool(graph.hidden), cycles=any(e.reversed for e in graph.edges)
+        _MARGIN,
+        y,
+        severities=report is not None,
+        groups=bool(graph.hidden),
+        cycles=any(e.reversed for e in graph.edges),
     )
     parts += legend
     top = y + legend_h + 18
@@ -433,7 +439,7 @@ def graph_svg(
                 node.kind, x, ny, w, _NODE_H, fill, stroke, ' stroke-dasharray="4 2"' if node.cluster else ""
             )
         )
-        label_y = ny + (22 if node.kind == "dataset" else 20)
+        label_y = ny + (23 if node.kind == "dataset" else 20)
         body.append(
             f'<text x="{_num(cx)}" y="{_num(label_y)}" font-size="12" font-weight="600" '
             f'text-anchor="middle">{_clean(_short(node.label, _LABEL_CHARS))}</text>'

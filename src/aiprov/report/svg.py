@@ -287,11 +287,12 @@ def graph_svg(
     """The supply chain of ``bom`` as one ``<svg>`` element (see the module for what it shows).
 
     With ``report`` (from :func:`aiprov.check`), each node is filled by the worst severity of the
-    findings about it (without one, every node is neutral and the legend shows no severities). Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120
-    datasets"), those with errors and their neighbours kept visible as long as possible. Each node
-    is ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>``
-    tooltip; a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members``
-    instead of ``data-id``. Same input, same bytes.
+    findings about it; without one, every node is neutral and the legend shows no severities.
+    Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120 datasets"), those with errors
+    and their neighbours kept visible as long as possible. Each node is
+    ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>`` tooltip;
+    a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members`` instead
+    of ``data-id``. ``title`` is written above the legend. Same input, same bytes.
     """
     graph = view(bom, report, max_nodes=max_nodes)
     prefix = _content_id(graph, title)

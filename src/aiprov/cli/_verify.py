@@ -90,7 +90,7 @@ def _verify(args: argparse.Namespace) -> int:
         elif args.format == "html":
             from aiprov.report.html import verify_page
 
-            stream.write(verify_page(report, bom))
+            stream.write(verify_page(report, bom, source=args.input))
         else:
             stream.write(RENDERERS[args.format](report, bom, use_color(stream)))
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK

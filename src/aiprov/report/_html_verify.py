@@ -57,7 +57,7 @@ def verify_cards(report: VerifyReport) -> str:
 
 def _digests(pairs: tuple[tuple[str, str], ...]) -> str:
     return "<br>".join(
-        f'<code title="{esc(k)}:{esc(v)}">{esc(k)}:{esc(v if len(v) <= 16 else v[:16] + "…")}</code>'
+        f'<code title="{esc(k)}:{esc(v)}">{esc(k)}:{esc(v if len(v) <= 12 else v[:12] + "…")}</code>'
         for k, v in pairs
     )
 
@@ -72,7 +72,8 @@ def files_html(report: VerifyReport) -> str:
         for f in report.files
     )
     return (
-        '<table class="files"><thead><tr><th scope="col">Artifact</th><th scope="col">File</th>'
+        '<table class="files"><colgroup><col class="c-id"><col class="c-file"><col class="c-st">'
+        '<col class="c-dg"><col class="c-dg"><col></colgroup><thead><tr><th scope="col">Artifact</th><th scope="col">File</th>'
         '<th scope="col">Status</th><th scope="col">Recorded</th><th scope="col">Found</th>'
         f'<th scope="col">Why</th></tr></thead><tbody>{rows}</tbody></table>'
     )
@@ -90,10 +91,11 @@ def signatures_html(report: VerifyReport) -> str:
             reason = esc(s.check.reason or "") if s.status != "verified" else ""
         rows.append(
             f'<tr><th scope="row"><code>{esc(s.subject)}</code></th><td>{_status(s.status)}</td>'
-            f"<td>{esc(s.signer or '')}</td><td>{where}</td><td>{esc(covers)}</td><td>{reason}</td></tr>"
+            f'<td class="signer">{esc(s.signer or "")}</td><td>{where}</td><td>{esc(covers)}</td><td>{reason}</td></tr>'
         )
     return (
-        '<table class="signatures"><thead><tr><th scope="col">Artifact</th><th scope="col">Signature</th>'
+        '<table class="signatures"><colgroup><col class="c-id"><col class="c-st"><col class="c-signer">'
+        '<col class="c-file"><col class="c-covers"><col></colgroup><thead><tr><th scope="col">Artifact</th><th scope="col">Signature</th>'
         '<th scope="col">Signed by</th><th scope="col">File</th><th scope="col">Covers</th>'
         f'<th scope="col">Why</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from aiprov.report._html import (
@@ -305,8 +306,11 @@ def diff_page(d: BomDiff, old_name: str = "old", new_name: str = "new") -> str:
     )
 
 
-def verify_page(report: VerifyReport, bom: AIBOM | None = None, *, title: str | None = None) -> str:
-    """``aiprov verify --format html``: the findings, each file against its digests, each signature."""
+def verify_page(
+    report: VerifyReport, bom: AIBOM | None = None, *, title: str | None = None, source: str | None = None
+) -> str:
+    """``aiprov verify --format html``: the findings, each file against its digests, each signature.
+    Titled by ``title``, else the BOM's own name, else the name of its file ``source``."""
     from aiprov.report._html_verify import files_html, signatures_html, verify_cards
 
     sections = [
@@ -318,7 +322,9 @@ def verify_page(report: VerifyReport, bom: AIBOM | None = None, *, title: str | 
     if report.waived:
         sections.insert(2, ("waived", "Waived findings", findings_html(report.waived, bom, per_group=None)))
     return page(
-        title or (bom_title(bom) if bom is not None else None) or "AI supply chain",
+        title
+        or (bom_title(bom) if bom is not None else None)
+        or (f"Verification of {PurePath(source).name}" if source else "AI supply chain"),
         sections,
         lead=f"Files and signatures verified by aiprov · <b>judged for:</b> {esc(judged(report.policy))}",
         doc_title="aiprov verify",

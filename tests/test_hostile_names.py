@@ -8,6 +8,7 @@ code-scanning alert (SARIF), a notice page (HTML) or another tool (CycloneDX, SP
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -220,25 +221,32 @@ def test_check_text_in_colour_keeps_only_its_own_escapes() -> None:
     assert_terminal_safe(out)
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_obligations(manifest: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     out = run(capsys, "obligations", manifest, "--distribution", "weights", "--format", fmt)
     if fmt == "json":
         assert "model" + EVIL in set(strings(json.loads(out)))
     elif fmt == "markdown":
         assert_markdown_safe(out)
+    elif fmt == "html":
+        assert_html_safe(out)
+        assert "&lt;img src=x onerror=alert(1)&gt;" in out
+        assert "credit-data" in out
     else:
         assert_terminal_safe(out)
         assert "credit-data" in out
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_openness(manifest: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     out = run(capsys, "openness", manifest, "--format", fmt)
     if fmt == "json":
         assert "M" + EVIL in set(strings(json.loads(out)))
     elif fmt == "markdown":
         assert_markdown_safe(out)
+    elif fmt == "html":
+        assert_html_safe(out)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     else:
         assert_terminal_safe(out)
         assert plain("M" + EVIL) in out
@@ -260,7 +268,7 @@ def test_notice(manifest: Path, capsys: pytest.CaptureFixture[str], fmt: str) ->
         assert plain("O" + EVIL) in out
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif", "html"])
 def test_diff(manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     old = tmp_path / "old.json"
     old.write_text(json.dumps({"aibom": 1, "artifacts": [{"id": "app" + EVIL, "kind": "code"}]}), "utf-8")
@@ -269,6 +277,10 @@ def test_diff(manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert_terminal_safe(out)
     elif fmt == "markdown":
         assert_markdown_safe(out)
+    elif fmt == "html":
+        assert_html_safe(out)
+        assert "<code>model" + html.escape(EVIL) + "</code>" in out  # the added ids, escaped
+        assert "properties.k" + html.escape(EVIL) in out  # a changed field's name too
     else:
         data = json.loads(out)
         assert "model" + EVIL in set(strings(data))
@@ -368,7 +380,7 @@ def test_convert_through_the_command_line(
     assert {a.id for a in aiprov.loads(out, fmt)} == {a.id for a in hostile_bom(EVIL_XML)}
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> None:
     """A signature file's name and its signer's identity come from the folder and the signature."""
     from aiprov.provenance.signatures import SignatureCheck
@@ -388,6 +400,13 @@ def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> No
             ArtifactSignature(subject="model" + EVIL, status="invalid", signer="ci@x" + EVIL, check=check_),
         ),
     )
+    if fmt == "html":
+        from aiprov.report.html import verify_page
+
+        out = verify_page(report, None, source="aibom" + EVIL)
+        assert_html_safe(out)
+        assert html.escape("ci@x" + EVIL) in out and html.escape("model.sig" + EVIL) in out
+        return
     out = RENDERERS[fmt](report, None, False)
     if fmt == "text":
         assert_terminal_safe(out)

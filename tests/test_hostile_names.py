@@ -8,7 +8,6 @@ code-scanning alert (SARIF), a notice page (HTML) or another tool (CycloneDX, SP
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import sys
@@ -26,6 +25,7 @@ from aiprov.cli import main
 from aiprov.exceptions import InputError
 from aiprov.report import findings as render
 from aiprov.report._escape import markdown, markdown_code, plain
+from aiprov.report._html import esc
 
 FORGED = "  ✖ error   fake-code  forged"
 #: Each way in: terminal control, line forging, raw HTML, a javascript: link out of a Markdown
@@ -146,6 +146,9 @@ def assert_html_safe(page: str) -> None:
             assert not (name.startswith("on") and "alert" in (value or "")), (tag, name, value)
             assert not (value or "").strip().lower().startswith("javascript:"), (tag, name, value)
     assert "<script>alert" not in page
+    # no control character or bidi override left raw: an id cannot reorder the text around it
+    bad = _RAW.search(page)
+    assert bad is None, f"raw U+{ord(bad.group()):04X} in {page[max(0, bad.start() - 40) : bad.end() + 40]!r}"
 
 
 def strings(value: Any) -> Iterator[str]:
@@ -279,8 +282,8 @@ def test_diff(manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert_markdown_safe(out)
     elif fmt == "html":
         assert_html_safe(out)
-        assert "<code>model" + html.escape(EVIL) + "</code>" in out  # the added ids, escaped
-        assert "properties.k" + html.escape(EVIL) in out  # a changed field's name too
+        assert f"<code>{esc('model' + EVIL)}</code>" in out  # the added ids, escaped
+        assert "properties.k" + esc(EVIL) in out  # a changed field's name too
     else:
         data = json.loads(out)
         assert "model" + EVIL in set(strings(data))
@@ -405,7 +408,7 @@ def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> No
 
         out = verify_page(report, None, source="aibom" + EVIL)
         assert_html_safe(out)
-        assert html.escape("ci@x" + EVIL) in out and html.escape("model.sig" + EVIL) in out
+        assert esc("ci@x" + EVIL) in out and esc("model.sig" + EVIL) in out
         return
     out = RENDERERS[fmt](report, None, False)
     if fmt == "text":

@@ -3,8 +3,9 @@
 Every string from the input (ids, names, licenses, messages, paths, clauses) goes through
 :func:`esc` (control characters and bidirectional overrides shown as escapes, then ``html.escape``
 with quotes) before it is written; nothing here writes a link, an image or a script, so a hostile
-BOM can neither run code, reorder what is shown, nor make the reader's browser fetch anything. The fragments share one stylesheet, :data:`CSS`, scoped under the ``aiprov`` class so
-that a notebook's own styles are left alone.
+BOM can neither run code, reorder what is shown, nor make the reader's browser fetch anything.
+The fragments share one stylesheet, :data:`CSS`, scoped under the ``aiprov`` class so that a
+notebook's own styles are left alone.
 
 A report can hold millions of findings: the notebook representations render at most a few hundred
 rows (``max_rows``, and ``per_group`` for one artifact) and say how many they leave out, so showing

@@ -1,6 +1,9 @@
-"""The check report as one self-contained HTML page: ``aiprov check --format html``.
+"""Reports as self-contained HTML pages: ``--format html`` of ``aiprov check`` (:func:`report_page`),
+``obligations``, ``openness``, ``diff`` and ``verify``. Each is built by :func:`page`, one shell
+(header with the use judged, section links, footer, styles, script, policy), from the fragments of
+``_html*.py``, so every page looks and behaves alike.
 
-The page makes no request of its own: styles, the lineage graph (inline SVG) and the small filter
+A page makes no request of its own: styles, the lineage graph (inline SVG) and the small filter
 script are all inline, nothing from the input becomes a link, and a Content-Security-Policy allows
 only the page's own script (by its hash), inline styles and ``data:`` images. With scripts off,
 every finding is shown and the filter controls stay hidden; printed, every group is open. The page
@@ -43,8 +46,8 @@ __all__ = ["diff_page", "obligations_page", "openness_page", "page", "report_pag
 #: counted on the page and are in ``--format json``.
 PAGE_MAX_ROWS = 10_000
 
-#: Shows the filters (hidden without scripts), hides rows and groups that do not match, and opens
-#: every group for printing. Written for the page's own markup only.
+#: Opens every group for printing; on the check page, shows the filters (hidden without scripts) and
+#: hides rows and groups that do not match. Written for the pages' own markup only.
 _SCRIPT = """(function () {
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details:not([open])").forEach(function (d) {

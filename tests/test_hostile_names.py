@@ -25,6 +25,7 @@ from aiprov.cli import main
 from aiprov.exceptions import InputError
 from aiprov.report import findings as render
 from aiprov.report._escape import markdown, markdown_code, plain
+from aiprov.report._html import esc
 
 FORGED = "  ✖ error   fake-code  forged"
 #: Each way in: terminal control, line forging, raw HTML, a javascript: link out of a Markdown
@@ -145,6 +146,9 @@ def assert_html_safe(page: str) -> None:
             assert not (name.startswith("on") and "alert" in (value or "")), (tag, name, value)
             assert not (value or "").strip().lower().startswith("javascript:"), (tag, name, value)
     assert "<script>alert" not in page
+    # no control character or bidi override left raw: an id cannot reorder the text around it
+    bad = _RAW.search(page)
+    assert bad is None, f"raw U+{ord(bad.group()):04X} in {page[max(0, bad.start() - 40) : bad.end() + 40]!r}"
 
 
 def strings(value: Any) -> Iterator[str]:
@@ -220,25 +224,32 @@ def test_check_text_in_colour_keeps_only_its_own_escapes() -> None:
     assert_terminal_safe(out)
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_obligations(manifest: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     out = run(capsys, "obligations", manifest, "--distribution", "weights", "--format", fmt)
     if fmt == "json":
         assert "model" + EVIL in set(strings(json.loads(out)))
     elif fmt == "markdown":
         assert_markdown_safe(out)
+    elif fmt == "html":
+        assert_html_safe(out)
+        assert "&lt;img src=x onerror=alert(1)&gt;" in out
+        assert "credit-data" in out
     else:
         assert_terminal_safe(out)
         assert "credit-data" in out
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_openness(manifest: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     out = run(capsys, "openness", manifest, "--format", fmt)
     if fmt == "json":
         assert "M" + EVIL in set(strings(json.loads(out)))
     elif fmt == "markdown":
         assert_markdown_safe(out)
+    elif fmt == "html":
+        assert_html_safe(out)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     else:
         assert_terminal_safe(out)
         assert plain("M" + EVIL) in out
@@ -260,7 +271,7 @@ def test_notice(manifest: Path, capsys: pytest.CaptureFixture[str], fmt: str) ->
         assert plain("O" + EVIL) in out
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif", "html"])
 def test_diff(manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     old = tmp_path / "old.json"
     old.write_text(json.dumps({"aibom": 1, "artifacts": [{"id": "app" + EVIL, "kind": "code"}]}), "utf-8")
@@ -269,6 +280,10 @@ def test_diff(manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert_terminal_safe(out)
     elif fmt == "markdown":
         assert_markdown_safe(out)
+    elif fmt == "html":
+        assert_html_safe(out)
+        assert f"<code>{esc('model' + EVIL)}</code>" in out  # the added ids, escaped
+        assert "properties.k" + esc(EVIL) in out  # a changed field's name too
     else:
         data = json.loads(out)
         assert "model" + EVIL in set(strings(data))
@@ -368,7 +383,7 @@ def test_convert_through_the_command_line(
     assert {a.id for a in aiprov.loads(out, fmt)} == {a.id for a in hostile_bom(EVIL_XML)}
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> None:
     """A signature file's name and its signer's identity come from the folder and the signature."""
     from aiprov.provenance.signatures import SignatureCheck
@@ -388,6 +403,13 @@ def test_verify_report_shows_signature_files_and_signers_escaped(fmt: str) -> No
             ArtifactSignature(subject="model" + EVIL, status="invalid", signer="ci@x" + EVIL, check=check_),
         ),
     )
+    if fmt == "html":
+        from aiprov.report.html import verify_page
+
+        out = verify_page(report, None, source="aibom" + EVIL)
+        assert_html_safe(out)
+        assert esc("ci@x" + EVIL) in out and esc("model.sig" + EVIL) in out
+        return
     out = RENDERERS[fmt](report, None, False)
     if fmt == "text":
         assert_terminal_safe(out)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import sys
 
 from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
@@ -15,6 +14,7 @@ from aiprov.cli._common import (
     EXIT_OK,
     CliError,
     add_input,
+    add_output,
     input_text,
     load_input,
     output_stream,
@@ -56,13 +56,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "check", help="find license conflicts and compliance problems in a supply chain"
     )
     _policy_args(chk, ("text", "json", "markdown", "sarif", "html"))
-    chk.add_argument(
-        "-o",
-        "--output",
-        default="-",
-        metavar="FILE",
-        help="write the report to FILE instead of standard output (the exit code is the same)",
-    )
+    add_output(chk)
     chk.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
@@ -73,7 +67,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     obl = commands.add_parser(
         "obligations", help="what you must do to ship: notices, attribution, naming, ..."
     )
-    _policy_args(obl, ("text", "json", "markdown"))
+    _policy_args(obl, ("text", "json", "markdown", "html"))
+    add_output(obl)
     obl.set_defaults(run=_obligations)
 
 
@@ -117,10 +112,15 @@ def _check(args: argparse.Namespace) -> int:
 def _obligations(args: argparse.Namespace) -> int:
     bom, policy = load_with_policy(args)
     report = obligations(bom, policy)
-    if args.format == "json":
-        sys.stdout.write(render.obligations_json(report))
-    elif args.format == "markdown":
-        sys.stdout.write(render.obligations_markdown(report, bom))
-    else:
-        sys.stdout.write(render.obligations_text(report, bom, color=use_color()))
+    with output_stream(args.output) as stream:
+        if args.format == "json":
+            stream.write(render.obligations_json(report))
+        elif args.format == "markdown":
+            stream.write(render.obligations_markdown(report, bom))
+        elif args.format == "html":
+            from aiprov.report.html import obligations_page
+
+            stream.write(obligations_page(bom, report))
+        else:
+            stream.write(render.obligations_text(report, bom, color=use_color(stream)))
     return EXIT_OK

@@ -77,6 +77,17 @@ def load_input(args: argparse.Namespace, path: str | None = None) -> AIBOM:
     return load(args.input if path is None else path, getattr(args, "input_format", None), max_size=limit)
 
 
+def add_output(parser: argparse.ArgumentParser) -> None:
+    """``-o/--output FILE``, for every command that writes a report (read it with :func:`output_stream`)."""
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="write the report to FILE instead of standard output (the exit code is the same)",
+    )
+
+
 def use_color(stream: Any = None) -> bool:
     import os
 

@@ -11,6 +11,7 @@ from aiprov.cli._common import (
     EXIT_OK,
     CliError,
     add_input_options,
+    add_output,
     input_text,
     load_input,
     write_output,
@@ -38,14 +39,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     commercial.add_argument("--non-commercial", dest="commercial", action="store_false")
     parser.add_argument("--distribution", choices=DISTRIBUTIONS)
     parser.add_argument("--mau", type=int, metavar="N")
-    parser.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "markdown", "sarif", "html"), default="text")
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
         default="error",
         help="exit 1 when a NEW finding is at or above this severity (default: error)",
     )
-    parser.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    add_output(parser)
     parser.set_defaults(run=_run)
 
 
@@ -77,6 +78,10 @@ def _run(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         new_only = dataclasses.replace(result.new_report, findings=result.findings_new, waived=())
         text = sarif_json(new_only, source=args.new, text=input_text(args.new))
+    elif args.format == "html":
+        from aiprov.report.html import diff_page
+
+        text = diff_page(result, args.old, args.new)
     else:
         text = render.diff_text(result, args.old, args.new)
     write_output(text, args.output)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from aiprov.analysis.openness import openness
-from aiprov.cli._common import EXIT_OK, add_input, load_input
+from aiprov.cli._common import EXIT_OK, add_input, add_output, load_input, output_stream
 from aiprov.report.openness import openness_json, openness_markdown, openness_text
 
 __all__ = ["register"]
@@ -22,7 +21,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_input(parser, "any document aiprov reads, including Model Openness Tool YAML, or a folder to scan")
     parser.add_argument("--framework", choices=("osaid", "mof", "both"), default="both")
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    add_output(parser)
     parser.set_defaults(run=_run)
 
 
@@ -30,6 +30,14 @@ def _run(args: argparse.Namespace) -> int:
     bom = load_input(args)
     frameworks = ("osaid", "mof") if args.framework == "both" else (args.framework,)
     report = openness(bom, frameworks=frameworks)
-    render = {"json": openness_json, "markdown": openness_markdown, "text": openness_text}[args.format]
-    sys.stdout.write(render(report))
+    if args.format == "html":
+        from aiprov.report.html import openness_page
+
+        text = openness_page(report)
+    else:
+        text = {"json": openness_json, "markdown": openness_markdown, "text": openness_text}[args.format](
+            report
+        )
+    with output_stream(args.output) as stream:
+        stream.write(text)
     return EXIT_OK

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from aiprov.analysis.policy import Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, input_text, use_color
+from aiprov.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    add_output,
+    input_text,
+    output_stream,
+    use_color,
+)
 from aiprov.formats import load
 from aiprov.provenance.signatures import TrustedSigners
 from aiprov.provenance.verify import verify
@@ -55,7 +62,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     trust_args(cmd)
     cmd.add_argument("--policy", metavar="FILE", help="policy YAML (require: [signed], trusted_signers)")
-    cmd.add_argument("--format", choices=(*RENDERERS, "sarif"), default="text")
+    cmd.add_argument("--format", choices=(*RENDERERS, "sarif", "html"), default="text")
+    add_output(cmd)
     cmd.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
@@ -71,13 +79,18 @@ def _verify(args: argparse.Namespace) -> int:
     if args.root is not None and not Path(args.root).is_dir():
         raise CliError(f"--root {args.root}: not a folder")
     report = verify(bom, args.root, base=Path(args.input).parent, policy=policy, trusted=trusted(args))
-    if args.format == "sarif":
-        from aiprov.provenance.verify import CODES
-        from aiprov.report.sarif import sarif_json
+    with output_stream(args.output) as stream:
+        if args.format == "sarif":
+            from aiprov.provenance.verify import CODES
+            from aiprov.report.sarif import sarif_json
 
-        sys.stdout.write(
-            sarif_json(report, source=args.input, text=input_text(args.input), extra_codes=CODES)
-        )
-    else:
-        sys.stdout.write(RENDERERS[args.format](report, bom, use_color()))
+            stream.write(
+                sarif_json(report, source=args.input, text=input_text(args.input), extra_codes=CODES)
+            )
+        elif args.format == "html":
+            from aiprov.report.html import verify_page
+
+            stream.write(verify_page(report, bom, source=args.input))
+        else:
+            stream.write(RENDERERS[args.format](report, bom, use_color(stream)))
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK

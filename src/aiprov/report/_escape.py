@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["markdown", "markdown_code", "plain"]
+__all__ = ["markdown", "markdown_code", "plain", "visible"]
 
 #: C0 and C1 controls but tab (newlines too), DEL, the Unicode line and paragraph separators, the
 #: bidirectional marks, embeddings, overrides and isolates (a "Trojan Source" id shows reordered),
@@ -23,6 +23,10 @@ _CONTROL = re.compile(
 #: Markdown's backslash-escapable characters that start markup inside a line (emphasis, code,
 #: links and images, raw HTML and autolinks, table cells, entity references). ``_`` is left alone:
 #: ``model_v2`` stays readable, and a lone underscore cannot make a link or HTML.
+#: The same but line feed (and tab): for HTML, where a line feed is only white space.
+_CONTROL_BUT_LF = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
 _MARKDOWN = re.compile(r"([\\`*\[\]<>|&])")
 _BACKTICKS = re.compile("`+")
 
@@ -36,6 +40,13 @@ def plain(text: str) -> str:
     """``text`` with every control character (newlines too) written as a visible escape: ``\\x1b``
     for ESC, ``\\x0a`` for a line feed, ``\\u202e`` for a right-to-left override."""
     return _CONTROL.sub(_escape, text)
+
+
+def visible(text: str) -> str:
+    """:func:`plain` but for line feeds, which are kept: for HTML text (then ``html.escape``), where a
+    line feed is white space and a multi-line quote keeps its lines, while an override or an escape
+    sequence is still shown, not obeyed."""
+    return _CONTROL_BUT_LF.sub(_escape, text)
 
 
 def markdown(text: str) -> str:

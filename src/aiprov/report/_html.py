@@ -1,10 +1,11 @@
 """HTML fragments for notebooks and the report page, built from the same parts.
 
 Every string from the input (ids, names, licenses, messages, paths, clauses) goes through
-:func:`esc` (``html.escape`` with quotes) before it is written; nothing here writes a link, an
-image or a script, so a hostile BOM can neither run code nor make the reader's browser fetch
-anything. The fragments share one stylesheet, :data:`CSS`, scoped under the ``aiprov`` class so
-that a notebook's own styles are left alone.
+:func:`esc` (control characters and bidirectional overrides shown as escapes, then ``html.escape``
+with quotes) before it is written; nothing here writes a link, an image or a script, so a hostile
+BOM can neither run code, reorder what is shown, nor make the reader's browser fetch anything.
+The fragments share one stylesheet, :data:`CSS`, scoped under the ``aiprov`` class so that a
+notebook's own styles are left alone.
 
 A report can hold millions of findings: the notebook representations render at most a few hundred
 rows (``max_rows``, and ``per_group`` for one artifact) and say how many they leave out, so showing
@@ -17,6 +18,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from aiprov.report._escape import visible
 from aiprov.report._html_css import CSS
 
 if TYPE_CHECKING:
@@ -52,8 +54,10 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def esc(value: object) -> str:
-    """``value`` as text safe inside an element or a quoted attribute."""
-    return html.escape(str(value), quote=True)
+    """``value`` as text safe inside an element or a quoted attribute: markup escaped, and control
+    characters and bidirectional overrides shown as escapes (``\\u202e``), so an id can neither
+    reorder the text around it nor hide in the page."""
+    return html.escape(visible(str(value)), quote=True)
 
 
 def wrap(body: str, extra_class: str = "") -> str:

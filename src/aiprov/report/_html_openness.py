@@ -10,7 +10,7 @@ from aiprov.report._html import esc, wrap
 if TYPE_CHECKING:
     from aiprov.analysis._openness_types import Evidence, MofResult, OpennessReport, OsaidResult
 
-__all__ = ["openness_html"]
+__all__ = ["mof_body", "openness_html", "osaid_body"]
 
 _MARK = {"met": "✔", "not_met": "✖", "insufficient": "?"}
 _COMPONENT_MARK = {
@@ -37,6 +37,11 @@ def _evidence(items: tuple[Evidence, ...]) -> str:
 
 
 def _osaid(osaid: OsaidResult, level: int) -> str:
+    return f"<h{level}>Open Source AI Definition {esc(osaid.version)}</h{level}>" + osaid_body(osaid)
+
+
+def osaid_body(osaid: OsaidResult) -> str:
+    """The OSAID verdict and its requirements, without a heading."""
     word = {True: "yes", False: "no", None: "unknown"}[osaid.conformant]
     rows = "".join(
         f'<tr><td>{_status(r.status, _MARK[r.status])}</td><th scope="row">{esc(r.title)}</th>'
@@ -44,7 +49,6 @@ def _osaid(osaid: OsaidResult, level: int) -> str:
         for r in osaid.requirements
     )
     return (
-        f"<h{level}>Open Source AI Definition {esc(osaid.version)}</h{level}>"
         f'<p class="verdict"><span class="sev {word}">{esc(osaid.status)}</span>'
         f" {len(osaid.failed())} of {len(osaid.requirements)} requirements not met</p>"
         '<table class="osaid"><thead><tr><th scope="col">Status</th><th scope="col">Requirement</th>'
@@ -54,6 +58,11 @@ def _osaid(osaid: OsaidResult, level: int) -> str:
 
 
 def _mof(mof: MofResult, level: int) -> str:
+    return f"<h{level}>Model Openness Framework {esc(mof.framework_version)}</h{level}>" + mof_body(mof)
+
+
+def mof_body(mof: MofResult) -> str:
+    """The MOF class, the MOT's class beside it, and the components, without a heading."""
     complete = ", ".join(
         f"Class {'I' * k if k < 3 else 'III'}: {v:.0f}%" for k, v in sorted(mof.completeness.items())
     )
@@ -69,7 +78,6 @@ def _mof(mof: MofResult, level: int) -> str:
     notes = [f"<li>differs from the MOT: {esc(d)}</li>" for d in mof.differences]
     notes += [f"<li>note: {esc(f)}</li>" for f in mof.findings]
     return (
-        f"<h{level}>Model Openness Framework {esc(mof.framework_version)}</h{level}>"
         f'<p class="verdict"><span class="sev {"yes" if mof.mof_class else "unknown"}">{esc(mof.label)}</span>'
         f' <span class="muted">completeness: {esc(complete)}</span></p>'
         f"<p>The Model Openness Tool's rule gives <b>{esc(mof.mot_label)}</b> "

@@ -30,24 +30,13 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-MIT = """MIT License
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests._distinfo: the METADATA and MIT text the tests write
 
-Copyright (c) {year} {who}
+from tests._distinfo import license_field, metadata_text, mit_text  # noqa: E402
 
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
-"""
+#: the MIT text up to its warranty disclaimer, each with its own copyright line
+MIT = mit_text("{year} {who}").split(" IN NO EVENT")[0] + "\n"
 EXPRESSIONS = ["MIT", "Apache-2.0", "BSD-3-Clause", "MIT OR Apache-2.0", "MPL-2.0", "ISC", "GPL-3.0-or-later"]
 NAMES = ["Apache 2.0", "MIT License", "BSD", "new BSD License", "PSF", "LGPLv3+"]
 CLASSIFIERS = [
@@ -64,8 +53,7 @@ def build_site(folder: Path, n: int, seed: int = 12) -> None:
     folder.mkdir(parents=True)
     for i in range(n):
         name = f"synthetic-pkg-{i:04d}"
-        lines = ["Metadata-Version: 2.4", f"Name: {name}", f"Version: 1.{i % 17}.{i % 5}"]
-        lines.append("Classifier: Programming Language :: Python :: 3")
+        lines = ["Classifier: Programming Language :: Python :: 3"]
         roll = rng.random()
         if roll < 0.60:
             lines.append(f"License-Expression: {rng.choice(EXPRESSIONS)}")
@@ -73,9 +61,7 @@ def build_site(folder: Path, n: int, seed: int = 12) -> None:
         elif roll < 0.75:
             lines.append(f"License: {rng.choice(NAMES)}")
         elif roll < 0.85:
-            first, *rest = MIT.format(year=2000 + i % 25, who=f"Author {i}").splitlines()
-            lines.append("License: " + first)
-            lines.extend("        " + line for line in rest)
+            lines.extend(license_field(MIT.format(year=2000 + i % 25, who=f"Author {i}")))
         else:
             lines.append(f"Classifier: {rng.choice(CLASSIFIERS)}")
         lines.append("Provides-Extra: speed")
@@ -92,7 +78,8 @@ def build_site(folder: Path, n: int, seed: int = 12) -> None:
         body = "\n".join(f"Line {j} of the description of {name}." for j in range(40))
         dist = folder / f"synthetic_pkg_{i:04d}-1.0.dist-info"
         dist.mkdir()
-        (dist / "METADATA").write_text("\n".join(lines) + "\n\n" + body + "\n", encoding="utf-8")
+        text = metadata_text(name, f"1.{i % 17}.{i % 5}", *lines, description=body)
+        (dist / "METADATA").write_text(text, encoding="utf-8")
 
 
 def baseline(paths: list[str] | None) -> int:

@@ -7,6 +7,7 @@ import os
 import struct
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,19 +147,24 @@ def test_fifty_gigabyte_sparse_file_is_read_boundedly(tmp_path: Path) -> None:
     assert "over the 100,000,000-byte limit" in warnings_of(bom, art.id)[0]
 
 
+def open_denying(path: Path) -> Callable[..., Any]:
+    """``open``, but refusing ``path`` as an unreadable file is refused (where chmod cannot: as root)."""
+    real_open = builtins.open
+
+    def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    return guarded
+
+
 def test_unreadable_weights_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file that cannot be opened: a warning on its artifact (as root, permission is simulated)."""
     folder = model_folder(tmp_path, model__safetensors=safetensors_bytes())
     target = folder / "model.safetensors"
-    real_open = builtins.open
-
-    def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if Path(file) == target:
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
-
     if os.geteuid() == 0:
-        monkeypatch.setattr(weights, "open", guarded, raising=False)
+        monkeypatch.setattr(weights, "open", open_denying(target), raising=False)
     else:
         target.chmod(0)
     bom = aiprov.scan(folder)
@@ -170,15 +176,7 @@ def test_unreadable_weights_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_unreadable_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A README that cannot be read: a warning, the repository still found."""
     folder = model_folder(tmp_path, model__safetensors=safetensors_bytes())
-    readme = folder / "README.md"
-    real_open = builtins.open
-
-    def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if Path(file) == readme:
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr(_cards, "open", guarded, raising=False)
+    monkeypatch.setattr(_cards, "open", open_denying(folder / "README.md"), raising=False)
     bom = aiprov.scan(folder)
     assert warnings_of(bom, "file:m") == ["README.md: cannot be read: Permission denied"]
     assert bom["file:m/model.safetensors"].hashes

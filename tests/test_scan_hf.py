@@ -16,6 +16,7 @@ import aiprov
 from aiprov.analysis import Policy, check
 from aiprov.graph import AIBOM
 
+from ._distinfo import mit_text
 from .hf_fixtures import (
     ADAPTER,
     DATASET,
@@ -308,28 +309,7 @@ def test_license_other_resolves_through_the_license_file(tmp_path: Path) -> None
     assert art.properties["license_resolved_from"] == "LICENSE.md"
 
 
-MIT_TEXT = """MIT License
-
-Copyright (c) 2024 Acme
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
+MIT_TEXT = mit_text("2024 Acme")
 
 
 def test_license_mismatch_names_both_and_the_file(tmp_path: Path) -> None:

@@ -17,44 +17,9 @@ from aiprov.scan._found import Found
 from aiprov.scan._pylicense import choose_license, classifier_family, classifier_license, in_family
 from aiprov.scan.pyenv import scan_environment, scan_python, site_packages
 
-MIT_TEXT = """MIT License
+from ._distinfo import dist, mit_text
 
-Copyright (c) 2024 Example Authors
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
-
-
-def metadata_text(name: str, version: str, *lines: str, license_text: str | None = None) -> str:
-    head = ["Metadata-Version: 2.4", f"Name: {name}", f"Version: {version}", *lines]
-    if license_text is not None:  # RFC 822 folding, as setuptools writes a multi-line License field
-        first, *rest = license_text.splitlines()
-        head.append("License: " + first)
-        head.extend("        " + line for line in rest)
-    return "\n".join(head) + "\n\nA long description.\n"
-
-
-def dist(site: Path, name: str, version: str, *lines: str, license_text: str | None = None) -> Path:
-    folder = site / f"{name.replace('-', '_')}-{version}.dist-info"
-    folder.mkdir(parents=True)
-    (folder / "METADATA").write_text(metadata_text(name, version, *lines, license_text=license_text))
-    return folder
+MIT_TEXT = mit_text("2024 Example Authors")
 
 
 @pytest.fixture

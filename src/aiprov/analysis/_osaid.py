@@ -20,9 +20,10 @@ curated, not OSI-approved) makes it "insufficient information", never a guess.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from aiprov.analysis._mapping import Assignment, subject_models
-from aiprov.analysis._openness_types import Evidence, OsaidResult, Requirement
+from aiprov.analysis._openness_types import Evidence, OsaidResult, Requirement, RequirementStatus
 from aiprov.analysis._propagate import propagate
 from aiprov.analysis._verdicts import LicenseVerdict, _restriction, judge
 from aiprov.analysis.policy import DEFAULT_POLICY
@@ -79,12 +80,37 @@ def _license_of(artifact: Artifact) -> str | None:
     return artifact.concluded_license or artifact.license
 
 
-def _status(statuses: Sequence[str]) -> str:
+def _status(statuses: Sequence[str]) -> RequirementStatus:
     if "not_met" in statuses:
         return "not_met"
     if "insufficient" in statuses:
         return "insufficient"
     return "met"
+
+
+def _judged(
+    rid: str,
+    title: str,
+    group: Literal["data", "code", "parameters"],
+    evidence: list[Evidence],
+    statuses: list[str],
+    reasons: list[str],
+    *,
+    met: str,
+    wanted: str,
+) -> Requirement:
+    """A requirement judged artifact by artifact: met unless one fell short (``statuses``), explained by
+    what fell short (``reasons``) or else ``met``; ``wanted`` is what is missing unless it is met."""
+    status = _status(statuses)
+    return Requirement(
+        id=rid,
+        title=title,
+        group=group,
+        status=status,
+        reason="; ".join(reasons) if reasons else met,
+        evidence=tuple(evidence),
+        missing=None if status == "met" else wanted,
+    )
 
 
 def _inherited(bom: AIBOM, artifacts: list[Artifact], catalog: Catalog) -> dict[str, list[Evidence]]:
@@ -147,7 +173,7 @@ def _freedom_use(
         elif verdict.openness == "unknown":
             statuses.append("insufficient")
             reasons.append(f"{artifact.label}: {verdict.rule}")
-    status = _status(statuses) if weights or code else "insufficient"
+    status: RequirementStatus = _status(statuses) if weights or code else "insufficient"
     if not weights and not code:
         reason = "no weights or code in the graph to judge"
     elif status == "met":
@@ -158,7 +184,7 @@ def _freedom_use(
         id="freedom.use",
         title="Use for any purpose, without having to ask for permission",
         group="freedom",
-        status=status,  # type: ignore[arg-type]
+        status=status,
         reason=reason,
         evidence=tuple(evidence),
         missing=None if status == "met" else "terms without use restrictions on the weights and the code",
@@ -187,15 +213,15 @@ def _parameters(weights: list[Artifact], catalog: Catalog) -> Requirement:
         else:
             statuses.append("insufficient")
         reasons.append(f"{artifact.label}: {verdict.rule}")
-    status = _status(statuses)
-    return Requirement(
-        id="parameters",
-        title=title,
-        group="parameters",
-        status=status,  # type: ignore[arg-type]
-        reason="; ".join(reasons) if reasons else "the weights are under OSD-conformant terms",
-        evidence=tuple(evidence),
-        missing=None if status == "met" else "the weights under OSD-conformant terms",
+    return _judged(
+        "parameters",
+        title,
+        "parameters",
+        evidence,
+        statuses,
+        reasons,
+        met="the weights are under OSD-conformant terms",
+        wanted="the weights under OSD-conformant terms",
     )
 
 
@@ -229,15 +255,15 @@ def _code(rid: str, title: str, parts: list[Artifact], catalog: Catalog, *, opti
             statuses.append("not_met")
         rule = verdict.rule if not verdict.is_open else f"{verdict.rule}, not OSI-approved"
         reasons.append(f"{artifact.label}: {rule}")
-    status = _status(statuses)
-    return Requirement(
-        id=rid,
-        title=title,
-        group="code",
-        status=status,  # type: ignore[arg-type]
-        reason="; ".join(reasons) if reasons else "complete source under OSI-approved licenses",
-        evidence=tuple(evidence),
-        missing=None if status == "met" else f"{title.lower()} under an OSI-approved license",
+    return _judged(
+        rid,
+        title,
+        "code",
+        evidence,
+        statuses,
+        reasons,
+        met="complete source under OSI-approved licenses",
+        wanted=f"{title.lower()} under an OSI-approved license",
     )
 
 
@@ -343,15 +369,15 @@ def _dataset_availability(datasets: list[Artifact]) -> Requirement:
         if not ok:
             statuses.append("insufficient")
             reasons.append(f"{dataset.label}: {rule}")
-    status = _status(statuses)
-    return Requirement(
-        id="data.datasets",
-        title=title,
-        group="data",
-        status=status,  # type: ignore[arg-type]
-        reason="; ".join(reasons) if reasons else "every training dataset says where it can be obtained",
-        evidence=tuple(evidence),
-        missing=None if status == "met" else "where each training dataset can be obtained, or why not",
+    return _judged(
+        "data.datasets",
+        title,
+        "data",
+        evidence,
+        statuses,
+        reasons,
+        met="every training dataset says where it can be obtained",
+        wanted="where each training dataset can be obtained, or why not",
     )
 
 

@@ -175,11 +175,11 @@ class _Checker:
         message: str,
         *,
         terms: LicenseTerms | None = None,
-        term: str | None = None,
         certainty: str = "settled",
         remedy: str | None,
     ) -> None:
-        """A finding about the artifact itself (its declaration, its provenance): path is the subject."""
+        """A finding about the artifact itself (its declaration, its provenance): path is the subject; it
+        cites no clause (``terms`` names the license it is about, where there is one)."""
         self.out.append(
             Finding(
                 code=code,
@@ -188,7 +188,6 @@ class _Checker:
                 message=message,
                 path=(subject,),
                 license=terms.id if terms is not None else None,
-                clause=self.clause(terms, term) if terms is not None and term is not None else None,
                 certainty=certainty,
                 remedy=remedy,
             )

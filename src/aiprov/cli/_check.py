@@ -13,6 +13,7 @@ from aiprov.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
     CliError,
+    add_fail_on,
     add_input,
     add_output,
     input_text,
@@ -57,12 +58,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     _policy_args(chk, ("text", "json", "markdown", "sarif", "html"))
     add_output(chk)
-    chk.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "never"),
-        default="error",
-        help="exit 1 when a finding is at or above this severity (default: error)",
-    )
+    add_fail_on(chk)
     chk.set_defaults(run=_check)
     obl = commands.add_parser(
         "obligations", help="what you must do to ship: notices, attribution, naming, ..."

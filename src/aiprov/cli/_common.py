@@ -61,6 +61,16 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_fail_on(parser: argparse.ArgumentParser, what: str = "a finding") -> None:
+    """``--fail-on``: the severity at or above which ``what`` makes the command exit 1."""
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help=f"exit 1 when {what} is at or above this severity (default: error)",
+    )
+
+
 def load_input(args: argparse.Namespace, path: str | None = None) -> AIBOM:
     """Read ``path`` (default: the command's ``input``) as :func:`add_input_options` described it."""
     from pathlib import Path

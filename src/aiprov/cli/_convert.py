@@ -6,10 +6,8 @@ The input format is detected from the content (``--from FORMAT`` says it); ``-``
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from aiprov.cli._common import EXIT_OK, CliError, add_input, load_input, warn
+from aiprov.cli._common import EXIT_OK, CliError, add_input, load_input, warn, write_output
 from aiprov.formats import dumps
 
 __all__ = ["register"]
@@ -46,9 +44,5 @@ def _run(args: argparse.Namespace) -> int:
     text = dumps(bom, args.to, **options)
     for what in bom.metadata.get("not_kept") or ():  # what the reader could not carry over
         warn(f"{args.input}: {what} is not kept in the output")
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    write_output(text, args.output)
     return EXIT_OK

@@ -10,6 +10,7 @@ from aiprov.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
     CliError,
+    add_fail_on,
     add_input_options,
     add_output,
     input_text,
@@ -40,12 +41,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--distribution", choices=DISTRIBUTIONS)
     parser.add_argument("--mau", type=int, metavar="N")
     parser.add_argument("--format", choices=("text", "json", "markdown", "sarif", "html"), default="text")
-    parser.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "never"),
-        default="error",
-        help="exit 1 when a NEW finding is at or above this severity (default: error)",
-    )
+    add_fail_on(parser, "a NEW finding")
     add_output(parser)
     parser.set_defaults(run=_run)
 

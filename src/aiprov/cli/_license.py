@@ -9,24 +9,26 @@ from aiprov.cli._common import EXIT_INPUT, EXIT_OK, CliError, emit_json
 from aiprov.licenses import CATEGORIES, default_catalog, is_compatible, normalize_license
 from aiprov.licenses.compat import osadl_answer
 from aiprov.licenses.terms import ExceptionTerms, LicenseTerms
+from aiprov.report._terms import fmt, term_value
 
 __all__ = ["register"]
 
+#: (clause key, label), in the order ``license show`` prints them
 _TERM_LABELS = (
-    ("any_purpose", "Use for any purpose", "any_purpose"),
-    ("commercial_use", "Commercial use", "commercial_use"),
-    ("use_restrictions", "Use restrictions", "use_restrictions"),
-    ("passthrough", "Pass-through to derivatives", "passthrough_required"),
-    ("derivative_licensing", "Derivative licensing", "derivative_licensing"),
-    ("copyleft", "Copyleft", "copyleft"),
-    ("non_commercial", "Non-commercial", "non_commercial"),
-    ("no_derivatives", "No derivatives", "no_derivatives"),
-    ("attribution", "Attribution", "attribution_requirement"),
-    ("naming", "Naming", "naming_requirement"),
-    ("output_restrictions", "Output restrictions", "output_restrictions"),
-    ("derivative_definition", "What is a derivative", "derivative_definition"),
-    ("termination", "Termination", "termination"),
-    ("governing_law", "Governing law", "governing_law"),
+    ("any_purpose", "Use for any purpose"),
+    ("commercial_use", "Commercial use"),
+    ("use_restrictions", "Use restrictions"),
+    ("passthrough", "Pass-through to derivatives"),
+    ("derivative_licensing", "Derivative licensing"),
+    ("copyleft", "Copyleft"),
+    ("non_commercial", "Non-commercial"),
+    ("no_derivatives", "No derivatives"),
+    ("attribution", "Attribution"),
+    ("naming", "Naming"),
+    ("output_restrictions", "Output restrictions"),
+    ("derivative_definition", "What is a derivative"),
+    ("termination", "Termination"),
+    ("governing_law", "Governing law"),
 )
 
 
@@ -96,39 +98,20 @@ def _resolve(text: str) -> list[list[tuple[LicenseTerms, ExceptionTerms | None]]
     return choices
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "unknown"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value) or "none"
-    return str(value)
-
-
-def _term_value(record: LicenseTerms, term: str, attr: str) -> str:
-    """One term as a user reads it: unknown where the record cannot know, none only where the text says so."""
-    value = getattr(record, attr)
-    if term == "commercial_use" and record.threshold is not None:
-        return f"{value} (above {record.threshold:,} {record.threshold_counted or ''})".rstrip()
-    if term == "use_restrictions" and record.use_restriction_categories:
-        text = f"{_fmt(value)}: {', '.join(record.use_restriction_categories)}"
-        return text + (f" (policy {record.use_policy})" if record.use_policy else "")
-    if term == "naming" and value is None:
-        return _fmt(record.naming_required)  # "no" where the text has no naming duty
-    if term == "attribution" and value is None:
-        return _fmt(record.attribution_required)
-    if term == "termination":
-        if value is None or not record.curated:
-            return "unknown"
-        return _fmt(value) if value else "no termination clause in the text"
-    if term in ("governing_law", "derivative_definition") and value is None and record.curated:
+def _term_value(record: LicenseTerms, term: str) -> str:
+    """One term as ``license show`` prints it: as :func:`~aiprov.report._terms.term_value` reads it,
+    but saying so where a curated text has no termination clause, names no law or defines no derivative."""
+    if term == "termination" and record.curated and record.termination is not None and not record.termination:
+        return "no termination clause in the text"
+    if (
+        term in ("governing_law", "derivative_definition")
+        and getattr(record, term) is None
+        and record.curated
+    ):
         clause = record.clause(term)
         if clause is not None and clause.clause is None:
             return "none named in the text" if term == "governing_law" else "not defined in the text"
-    return _fmt(value)
+    return term_value(record, term)
 
 
 def _print_record(record: LicenseTerms, exception: ExceptionTerms | None, indent: str = "") -> None:
@@ -137,7 +120,7 @@ def _print_record(record: LicenseTerms, exception: ExceptionTerms | None, indent
     meta = [
         f"category: {record.category}",
         f"kind: {record.kind}",
-        f"OSI approved: {_fmt(record.osi_approved)}",
+        f"OSI approved: {fmt(record.osi_approved)}",
         "curated from the text" if record.curated else f"NOT curated: {record.basis}",
     ]
     print(f"{indent}  " + " | ".join(meta))
@@ -148,10 +131,10 @@ def _print_record(record: LicenseTerms, exception: ExceptionTerms | None, indent
         print(f"{indent}  exception: {exception.name}{where}")
         print(f"{indent}    {exception.effect}")
     print()
-    for term, label, attr in _TERM_LABELS:
+    for term, label in _TERM_LABELS:
         clause = record.clause(term)
         where = f"  [§{clause.clause}]" if clause is not None and clause.clause else ""
-        print(f"{indent}  {label:<28} {_term_value(record, term, attr)}{where}")
+        print(f"{indent}  {label:<28} {_term_value(record, term)}{where}")
         if clause is not None and clause.note and record.curated:
             print(f"{indent}  {'':<28}   {clause.note}")
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aiprov.cli._common import EXIT_OK, CliError, warn
+from aiprov.cli._common import EXIT_OK, CliError, warn, write_output
 from aiprov.graph import AIBOM
 
 __all__ = ["load_or_scan", "register"]
@@ -207,9 +207,5 @@ def _run(args: argparse.Namespace) -> int:
 
     fmt = "manifest-json" if args.to == "manifest-json" else args.to
     text = dumps(bom, fmt)
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    write_output(text, args.output)
     return EXIT_OK

@@ -10,6 +10,7 @@ from aiprov.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
     CliError,
+    add_fail_on,
     add_output,
     input_text,
     output_stream,
@@ -64,12 +65,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.add_argument("--policy", metavar="FILE", help="policy YAML (require: [signed], trusted_signers)")
     cmd.add_argument("--format", choices=(*RENDERERS, "sarif", "html"), default="text")
     add_output(cmd)
-    cmd.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "never"),
-        default="error",
-        help="exit 1 when a finding is at or above this severity (default: error)",
-    )
+    add_fail_on(cmd)
     cmd.set_defaults(run=_verify)
 
 

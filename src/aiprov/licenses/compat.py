@@ -163,34 +163,16 @@ def _from_osadl(
 
 
 def _matrix_verdict(outbound: str, inbound: str, answer: str, note: str) -> Verdict:
-    basis = "osadl"
+    def verdict(value: bool | None, reason: str, basis: str = "osadl") -> Verdict:
+        return Verdict(outbound=outbound, inbound=inbound, compatible=value, reason=reason, basis=basis)
+
     if answer == "Same":
-        return Verdict(
-            outbound=outbound, inbound=inbound, compatible=True, basis="same", reason="the same license"
-        )
+        return verdict(True, "the same license", "same")
     if answer == "Yes":
-        return Verdict(
-            outbound=outbound,
-            inbound=inbound,
-            compatible=True,
-            basis=basis,
-            reason=f"OSADL matrix: {inbound} may be included in a work under {outbound}{note}",
-        )
+        return verdict(True, f"OSADL matrix: {inbound} may be included in a work under {outbound}{note}")
     if answer == "No":
-        return Verdict(
-            outbound=outbound,
-            inbound=inbound,
-            compatible=False,
-            basis=basis,
-            reason=f"OSADL matrix: {inbound} may not be included in a work under {outbound}{note}",
-        )
-    return Verdict(
-        outbound=outbound,
-        inbound=inbound,
-        compatible=None,
-        basis=basis,
-        reason=f"OSADL matrix answers {answer!r} for {inbound} into {outbound}{note}",
-    )
+        return verdict(False, f"OSADL matrix: {inbound} may not be included in a work under {outbound}{note}")
+    return verdict(None, f"OSADL matrix answers {answer!r} for {inbound} into {outbound}{note}")
 
 
 def _rules(outbound: str, inbound: str, out: LicenseTerms, inn: LicenseTerms) -> Verdict:
@@ -341,64 +323,34 @@ def _leaf(
 
 
 def _combine(op: str, outbound: str, inbound: str, parts: list[Verdict]) -> Verdict:
+    def verdict(value: bool | None, reason: str, choice: str | None = None) -> Verdict:
+        return Verdict(
+            outbound=outbound,
+            inbound=inbound,
+            compatible=value,
+            reason=reason,
+            basis="expression",
+            choice=choice,
+            parts=tuple(parts),
+        )
+
     if op == "AND":
         bad = next((p for p in parts if p.compatible is False), None)
         if bad is not None:
-            return Verdict(
-                outbound=outbound,
-                inbound=inbound,
-                compatible=False,
-                basis="expression",
-                reason=f"every part of an AND must fit; {bad.inbound}: {bad.reason}",
-                parts=tuple(parts),
-            )
+            return verdict(False, f"every part of an AND must fit; {bad.inbound}: {bad.reason}")
         unsure = next((p for p in parts if p.compatible is None), None)
         if unsure is not None:
-            return Verdict(
-                outbound=outbound,
-                inbound=inbound,
-                compatible=None,
-                basis="expression",
-                reason=f"every part of an AND must fit; {unsure.inbound} is unknown: {unsure.reason}",
-                parts=tuple(parts),
+            return verdict(
+                None, f"every part of an AND must fit; {unsure.inbound} is unknown: {unsure.reason}"
             )
-        return Verdict(
-            outbound=outbound,
-            inbound=inbound,
-            compatible=True,
-            basis="expression",
-            reason="every part fits",
-            parts=tuple(parts),
-        )
+        return verdict(True, "every part fits")
     good = next((p for p in parts if p.compatible is True), None)
     if good is not None:
-        return Verdict(
-            outbound=outbound,
-            inbound=inbound,
-            compatible=True,
-            basis="expression",
-            reason=f"choose {good.inbound}: {good.reason}",
-            choice=good.choice or good.inbound,
-            parts=tuple(parts),
-        )
+        return verdict(True, f"choose {good.inbound}: {good.reason}", good.choice or good.inbound)
     unsure = next((p for p in parts if p.compatible is None), None)
     if unsure is not None:
-        return Verdict(
-            outbound=outbound,
-            inbound=inbound,
-            compatible=None,
-            basis="expression",
-            reason=f"no option is known to fit; {unsure.inbound} is unknown: {unsure.reason}",
-            parts=tuple(parts),
-        )
-    return Verdict(
-        outbound=outbound,
-        inbound=inbound,
-        compatible=False,
-        basis="expression",
-        reason="no option of the OR fits",
-        parts=tuple(parts),
-    )
+        return verdict(None, f"no option is known to fit; {unsure.inbound} is unknown: {unsure.reason}")
+    return verdict(False, "no option of the OR fits")
 
 
 def _inbound(out_leaf: LicenseExpression, node: LicenseExpression, catalog: Catalog) -> Verdict:

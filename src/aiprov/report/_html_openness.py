@@ -6,21 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiprov.report._html import esc, wrap
+from aiprov.report.openness import COMPONENT_MARK, MARK
 
 if TYPE_CHECKING:
     from aiprov.analysis._openness_types import Evidence, MofResult, OpennessReport, OsaidResult
 
 __all__ = ["mof_body", "openness_html", "osaid_body"]
-
-_MARK = {"met": "✔", "not_met": "✖", "insufficient": "?"}
-_COMPONENT_MARK = {
-    "included": "✔",
-    "missing": "–",
-    "unlicensed": "✖",
-    "not_open": "✖",
-    "wrong_type": "▲",
-    "unknown": "?",
-}
 
 
 def _status(state: str, mark: str) -> str:
@@ -44,7 +35,7 @@ def osaid_body(osaid: OsaidResult) -> str:
     """The OSAID verdict and its requirements, without a heading."""
     word = {True: "yes", False: "no", None: "unknown"}[osaid.conformant]
     rows = "".join(
-        f'<tr><td>{_status(r.status, _MARK[r.status])}</td><th scope="row">{esc(r.title)}</th>'
+        f'<tr><td>{_status(r.status, MARK[r.status])}</td><th scope="row">{esc(r.title)}</th>'
         f"<td>{esc(r.reason)}</td><td>{_evidence(r.evidence)}</td><td>{esc(r.missing or '')}</td></tr>"
         for r in osaid.requirements
     )
@@ -68,7 +59,7 @@ def mof_body(mof: MofResult) -> str:
     )
     mot = ", ".join(f"{k}: {v:.0f}%" for k, v in sorted(mof.mot_progress.items()))
     rows = "".join(
-        f"<tr><td>{_status(c.status, _COMPONENT_MARK[c.status])}"
+        f"<tr><td>{_status(c.status, COMPONENT_MARK[c.status])}"
         + (' <span class="muted">(inferred)</span>' if c.inferred else "")
         + f'</td><td>{c.mof_class}</td><th scope="row">{esc(c.name)}'
         + ("" if c.required else ' <span class="muted">(optional)</span>')

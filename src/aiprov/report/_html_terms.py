@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiprov.report._html import esc, wrap
+from aiprov.report._terms import fmt, term_value
 
 if TYPE_CHECKING:
     from aiprov.licenses.compat import Verdict
@@ -17,44 +18,43 @@ if TYPE_CHECKING:
 
 __all__ = ["terms_html", "verdict_html"]
 
-#: (heading, [(clause key, label, attribute)]): the attribute is read from the record, or one of
-#: the record's properties (``attribution_requirement``, ``naming_requirement``).
-_SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+#: (heading, [(clause key, label)]): the value is read as :mod:`aiprov.report._terms` reads it.
+_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Permissions",
         (
-            ("any_purpose", "Use for any purpose", "any_purpose"),
-            ("commercial_use", "Commercial use", "commercial_use"),
-            ("derivative_licensing", "Derivatives may be licensed", "derivative_licensing"),
-            ("patent_grant", "Patent grant", "patent_grant"),
-            ("hosting", "Hosting as a service", "hosting"),
+            ("any_purpose", "Use for any purpose"),
+            ("commercial_use", "Commercial use"),
+            ("derivative_licensing", "Derivatives may be licensed"),
+            ("patent_grant", "Patent grant"),
+            ("hosting", "Hosting as a service"),
         ),
     ),
     (
         "Conditions",
         (
-            ("attribution", "Attribution", "attribution_requirement"),
-            ("naming", "Naming", "naming_requirement"),
-            ("copyleft", "Copyleft", "copyleft"),
-            ("passthrough", "Pass restrictions on", "passthrough_required"),
+            ("attribution", "Attribution"),
+            ("naming", "Naming"),
+            ("copyleft", "Copyleft"),
+            ("passthrough", "Pass restrictions on"),
         ),
     ),
     (
         "Limitations",
         (
-            ("non_commercial", "Non-commercial only", "non_commercial"),
-            ("no_derivatives", "No derivatives", "no_derivatives"),
-            ("use_restrictions", "Use restrictions", "use_restrictions"),
-            ("output_restrictions", "Output restrictions", "output_restrictions"),
-            ("region_exclusion", "Regions excluded", "region_exclusions"),
-            ("termination", "Termination", "termination"),
+            ("non_commercial", "Non-commercial only"),
+            ("no_derivatives", "No derivatives"),
+            ("use_restrictions", "Use restrictions"),
+            ("output_restrictions", "Output restrictions"),
+            ("region_exclusion", "Regions excluded"),
+            ("termination", "Termination"),
         ),
     ),
     (
         "Definitions",
         (
-            ("derivative_definition", "What is a derivative", "derivative_definition"),
-            ("governing_law", "Governing law", "governing_law"),
+            ("derivative_definition", "What is a derivative"),
+            ("governing_law", "Governing law"),
         ),
     ),
 )
@@ -63,36 +63,14 @@ _SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 _QUOTES = "\"'“”‘’ "
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "unknown"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value) or "none"
-    return str(value)
-
-
-def _value(record: LicenseTerms, term: str, attr: str) -> str:
-    value = getattr(record, attr)
-    if term == "commercial_use" and record.threshold is not None:
-        return f"{value} (above {record.threshold:,} {record.threshold_counted or ''})".rstrip()
-    if term == "use_restrictions" and record.use_restriction_categories:
-        text = f"{_fmt(value)}: {', '.join(record.use_restriction_categories)}"
-        return text + (f" (policy {record.use_policy})" if record.use_policy else "")
+def _value(record: LicenseTerms, term: str) -> str:
+    """One term as :func:`~aiprov.report._terms.term_value` reads it, with the output restriction
+    categories and the scope of copyleft beside it."""
     if term == "output_restrictions" and record.output_restriction_categories:
-        return f"{_fmt(value)}: {', '.join(record.output_restriction_categories)}"
+        return f"{fmt(record.output_restrictions)}: {', '.join(record.output_restriction_categories)}"
     if term == "copyleft" and record.copyleft_scope:
-        return f"{value} ({record.copyleft_scope})"
-    if term == "naming" and value is None:
-        return _fmt(record.naming_required)
-    if term == "attribution" and value is None:
-        return _fmt(record.attribution_required)
-    if term == "termination" and (value is None or not record.curated):
-        return "unknown"
-    return _fmt(value)
+        return f"{record.copyleft} ({record.copyleft_scope})"
+    return term_value(record, term)
 
 
 def terms_html(record: LicenseTerms) -> str:
@@ -101,7 +79,7 @@ def terms_html(record: LicenseTerms) -> str:
     if record.family:
         meta.insert(0, f"family: {record.family}")
     if record.osi_approved is not None:
-        meta.append(f"OSI approved: {_fmt(record.osi_approved)}")
+        meta.append(f"OSI approved: {fmt(record.osi_approved)}")
     meta.append("curated from the text" if record.curated else f"NOT curated: {record.basis}")
     body = [
         f'<p class="title"><code>{esc(record.id)}</code> <strong>{esc(record.name)}</strong></p>',
@@ -111,7 +89,7 @@ def terms_html(record: LicenseTerms) -> str:
         body.append(f'<p class="muted">Text: <code>{esc(record.source_url)}</code></p>')
     for heading, terms in _SECTIONS:
         rows = []
-        for term, label, attr in terms:
+        for term, label in terms:
             clause = record.clause(term)
             where = ""
             if clause is not None and clause.clause:
@@ -124,7 +102,7 @@ def terms_html(record: LicenseTerms) -> str:
                 )
                 detail = f'<div class="muted">{note}{quote}</div>'
             rows.append(
-                f'<tr><th scope="row">{esc(label)}</th><td>{esc(_value(record, term, attr))}{detail}</td>'
+                f'<tr><th scope="row">{esc(label)}</th><td>{esc(_value(record, term))}{detail}</td>'
                 f"<td>{where}</td></tr>"
             )
         body.append(

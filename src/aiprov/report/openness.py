@@ -11,8 +11,9 @@ from aiprov.report._escape import markdown, plain
 
 __all__ = ["badge_svg", "mof_badge", "openness_json", "openness_markdown", "openness_text", "osaid_badge"]
 
-_MARK = {"met": "✔", "not_met": "✖", "insufficient": "?"}
-_COMPONENT_MARK = {
+#: the sign before each requirement and component status, here and in the HTML view
+MARK = {"met": "✔", "not_met": "✖", "insufficient": "?"}
+COMPONENT_MARK = {
     "included": "✔",
     "missing": "–",
     "unlicensed": "✖",
@@ -68,7 +69,7 @@ def openness_text(report: OpennessReport) -> str:
     if osaid is not None:
         lines += ["", f"Open Source AI Definition {osaid.version}: {osaid.status.upper()}"]
         for item in osaid.requirements:
-            lines.append(f"  {_MARK[item.status]} {item.title}: {item.reason}")
+            lines.append(f"  {MARK[item.status]} {item.title}: {item.reason}")
             for ev in item.evidence:
                 lic = f" [{ev.license}]" if ev.license else ""
                 lines.append(f"      {ev.label}{lic}{' - ' + ev.rule if ev.rule else ''}")
@@ -85,7 +86,7 @@ def openness_text(report: OpennessReport) -> str:
             req = "" if comp.required else " (optional)"
             how = " (inferred)" if comp.inferred else ""
             lines.append(
-                f"  {_COMPONENT_MARK[comp.status]} [class {comp.mof_class}] {comp.name}{req}: "
+                f"  {COMPONENT_MARK[comp.status]} [class {comp.mof_class}] {comp.name}{req}: "
                 f"{comp.status.replace('_', ' ')}{how} - {comp.reason}"
             )
         for diff in mof.differences:
@@ -120,7 +121,7 @@ def openness_markdown(report: OpennessReport) -> str:
         for req in osaid.requirements:
             ev = "; ".join(e.label + (f" ({e.license})" if e.license else "") for e in req.evidence)
             out.append(
-                f"| {_MARK[req.status]} | {_cell(req.title)} | {_cell(req.reason)} | {_cell(ev)} | "
+                f"| {MARK[req.status]} | {_cell(req.title)} | {_cell(req.reason)} | {_cell(ev)} | "
                 f"{_cell(req.missing)} |"
             )
         out.append("")
@@ -140,7 +141,7 @@ def openness_markdown(report: OpennessReport) -> str:
             lic = "; ".join(e.license or "-" for e in comp.evidence)
             name = comp.name + ("" if comp.required else " (optional)")
             out.append(
-                f"| {_COMPONENT_MARK[comp.status]} | {comp.mof_class} | {_cell(name)} | "
+                f"| {COMPONENT_MARK[comp.status]} | {comp.mof_class} | {_cell(name)} | "
                 f"{comp.status.replace('_', ' ')}{' (inferred)' if comp.inferred else ''} | {comp.mot_status} | "
                 f"{_cell(lic)} | {_cell(comp.reason)} |"
             )

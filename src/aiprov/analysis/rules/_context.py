@@ -112,7 +112,6 @@ class Context(Protocol):
         message: str,
         *,
         terms: LicenseTerms | None = None,
-        term: str | None = None,
         certainty: str = "settled",
         remedy: str | None,
     ) -> None:

@@ -64,26 +64,37 @@ def check(ctx: Context, reach: Reach) -> None:
     )
 
 
-def _share_alike_data(
-    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+def _trained_on(
+    r: Render, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str, material: str, asks: str
 ) -> str:
+    """'<model> (<its license>) is trained on <license> <material>, whose <clause> asks <asks>'."""
     norm = r.prop.resolved[artifact.id].normalized
     declared = norm.expression if norm is not None and norm.expression else "no license"
     return (
-        f"{artifact.label} ({declared}) is trained on {terms.id} data, whose {terms.cite('copyleft')} "
-        f"asks adaptations to be shared alike if the model is one{origin}{r.data_note(item)}"
+        f"{artifact.label} ({declared}) is trained on {terms.id} {material}, whose {terms.cite('copyleft')} "
+        f"asks {asks}{origin}{r.data_note(item)}"
+    )
+
+
+def _share_alike_data(
+    r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
+) -> str:
+    return _trained_on(
+        r, artifact, item, terms, origin, "data", "adaptations to be shared alike if the model is one"
     )
 
 
 def _copyleft_data(
     r: Render, f: Finding, artifact: Artifact, item: Key, terms: LicenseTerms, origin: str
 ) -> str:
-    norm = r.prop.resolved[artifact.id].normalized
-    declared = norm.expression if norm is not None and norm.expression else "no license"
-    return (
-        f"{artifact.label} ({declared}) is trained on {terms.id} material, whose {terms.cite('copyleft')} "
-        f"asks works based on it to be licensed under its terms if the model is such a work{origin}"
-        f"{r.data_note(item)}"
+    return _trained_on(
+        r,
+        artifact,
+        item,
+        terms,
+        origin,
+        "material",
+        "works based on it to be licensed under its terms if the model is such a work",
     )
 
 

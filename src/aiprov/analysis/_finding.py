@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from aiprov.analysis._propagate import Key
 from aiprov.analysis.policy import Policy
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["CERTAINTIES", "SEVERITIES", "Finding", "Report"]
 
@@ -264,3 +267,9 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"findings": [f.to_dict() for f in self.findings], "summary": self.summary()}
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per finding (needs ``pip install 'aiprov[pandas]'``); see :mod:`aiprov.report._frames`."""
+        from aiprov.report._frames import findings_frame
+
+        return findings_frame(self)

@@ -452,6 +452,13 @@ class AIBOM:
     def __repr__(self) -> str:
         return f"<AIBOM {len(self._artifacts)} artifacts, {len(self._relations)} relations>"
 
+    def _repr_html_(self) -> str:
+        """The graph in a notebook: its lineage drawn, then its artifacts (rendered by aiprov.report,
+        imported here on first use so that ``import aiprov`` stays light)."""
+        from aiprov.report._html import aibom_html
+
+        return aibom_html(self)
+
     # -- checking ------------------------------------------------------------------------
     def find_cycle(self, kinds: Iterable[str] = DERIVATION) -> list[str] | None:
         """A cycle over the given relation kinds, as a list of ids (first == last), or None."""

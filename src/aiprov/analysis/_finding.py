@@ -19,6 +19,8 @@ from aiprov.analysis.policy import Policy
 if TYPE_CHECKING:
     import pandas
 
+    from aiprov.graph import AIBOM
+
 __all__ = ["CERTAINTIES", "SEVERITIES", "Finding", "Report"]
 
 SEVERITIES = ("error", "warning", "info")
@@ -159,6 +161,11 @@ class Finding(_FindingSlots):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_finding, self._values())
 
+    def _repr_html_(self) -> str:
+        from aiprov.report._html import finding_html
+
+        return finding_html(self)
+
     def sort_key(self) -> tuple[Any, ...]:
         """Severity, subject, code, license, then path and message. After :func:`check` deduplicates,
         (subject, code, license) is unique among findings with a license, so the path and message (which
@@ -233,13 +240,35 @@ lazy_finding = cast("Callable[[str, str, str, Rest, Key], Finding]", _LazyFindin
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
-    """The findings of one check run, with the policy they were judged by."""
+    """The findings of one check run, with the policy they were judged by.
+
+    ``bom`` is the graph that was checked (set by :func:`~aiprov.analysis.check`), kept so that a
+    notebook can draw the report over its lineage graph. It is not part of the value: two reports
+    with the same findings are equal whatever graph they came from, ``to_dict`` leaves it out, and
+    a pickled report is the report without it (a graph is large and holds read-only mappings).
+    """
 
     findings: tuple[Finding, ...]
     policy: Policy
     artifacts: int
     relations: int
     waived: tuple[Finding, ...] = field(default=())
+    bom: AIBOM | None = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.findings, self.policy, self.artifacts, self.relations, self.waived)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(
+            ("findings", "policy", "artifacts", "relations", "waived"), state, strict=True
+        ):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "bom", None)
+
+    def _repr_html_(self) -> str:
+        from aiprov.report._html import report_html
+
+        return report_html(self)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -181,6 +181,11 @@ class OpennessReport:
     osaid: OsaidResult | None
     mof: MofResult | None
 
+    def _repr_html_(self) -> str:
+        from aiprov.report._html_openness import openness_html
+
+        return openness_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
         if self.osaid is not None:

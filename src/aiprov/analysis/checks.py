@@ -469,6 +469,7 @@ def check(bom: AIBOM, policy: Policy | None = None, catalog: Catalog | None = No
             artifacts=len(bom),
             relations=bom.relation_count,
             waived=tuple(sorted(waived, key=Finding.sort_key)),
+            bom=bom,
         )
 
 

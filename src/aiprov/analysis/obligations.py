@@ -70,6 +70,11 @@ class ObligationReport:
             out.setdefault(ob.subject, []).append(ob)
         return out
 
+    def _repr_html_(self) -> str:
+        from aiprov.report._html import obligations_html
+
+        return obligations_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "artifacts": [

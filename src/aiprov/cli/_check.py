@@ -10,7 +10,16 @@ import sys
 from aiprov.analysis.checks import check
 from aiprov.analysis.obligations import obligations
 from aiprov.analysis.policy import DISTRIBUTIONS, Policy
-from aiprov.cli._common import EXIT_FINDINGS, EXIT_OK, CliError, add_input, input_text, load_input, use_color
+from aiprov.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    add_input,
+    input_text,
+    load_input,
+    output_stream,
+    use_color,
+)
 from aiprov.formats import source_name
 from aiprov.graph import AIBOM
 from aiprov.report import findings as render
@@ -46,7 +55,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     chk = commands.add_parser(
         "check", help="find license conflicts and compliance problems in a supply chain"
     )
-    _policy_args(chk)
+    _policy_args(chk, ("text", "json", "markdown", "sarif", "html"))
+    chk.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="write the report to FILE instead of standard output (the exit code is the same)",
+    )
     chk.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
@@ -80,14 +96,21 @@ def load_with_policy(args: argparse.Namespace) -> tuple[AIBOM, Policy]:
 def _check(args: argparse.Namespace) -> int:
     bom, policy = load_with_policy(args)
     report = check(bom, policy)
-    if args.format == "json":
-        render.write_findings_json(report, sys.stdout)
-    elif args.format == "markdown":
-        sys.stdout.write(render.findings_markdown(report, bom))
-    elif args.format == "sarif":
-        sys.stdout.write(sarif_json(report, source=args.input, text=input_text(args.input)))
-    else:
-        render.write_findings_text(report, sys.stdout, bom, color=use_color())
+    with output_stream(args.output) as stream:
+        if args.format == "json":
+            render.write_findings_json(report, stream)
+        elif args.format == "markdown":
+            stream.write(render.findings_markdown(report, bom))
+        elif args.format == "sarif":
+            stream.write(sarif_json(report, source=args.input, text=input_text(args.input)))
+        elif args.format == "html":
+            from aiprov.analysis.openness import openness
+            from aiprov.report.html import report_page
+
+            page = report_page(bom, report, obligations=obligations(bom, policy), openness=openness(bom))
+            stream.write(page)
+        else:
+            render.write_findings_text(report, stream, bom, color=use_color(stream))
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
 
 

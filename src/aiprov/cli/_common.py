@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TextIO
 
 from aiprov.report import _json
 
@@ -100,3 +102,16 @@ def write_output(text: str, output: str | None) -> None:
     from pathlib import Path
 
     Path(output).write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def output_stream(output: str | None) -> Iterator[TextIO]:
+    """A stream to write a command's result to: the file ``output`` (UTF-8, replaced), or standard
+    output for None or ``-``. For results written piece by piece (a large JSON report), where
+    :func:`write_output` would need the whole text first."""
+    if output in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(output, "w", encoding="utf-8") as stream:
+        yield stream

@@ -44,6 +44,11 @@ class Verdict:
     def verdict(self) -> str:
         return {True: "yes", False: "no", None: "unknown"}[self.compatible]
 
+    def _repr_html_(self) -> str:
+        from aiprov.report._html_terms import verdict_html
+
+        return verdict_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "outbound": self.outbound,

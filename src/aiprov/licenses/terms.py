@@ -191,6 +191,11 @@ class LicenseTerms:
             or self.commercial_use in ("threshold", "forbidden")
         )
 
+    def _repr_html_(self) -> str:
+        from aiprov.report._html_terms import terms_html
+
+        return terms_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; the keys of ``aiprov license show --format json``."""
         return {

@@ -23,6 +23,9 @@ __all__ = [
     "write_findings_text",
 ]
 
+#: Nodes in the Mermaid graph of the Markdown report: Mermaid draws each relation as its own line,
+#: so a smaller picture than the SVG's stays readable.
+_GRAPH_NODES = 40
 _COLORS = {"error": "31;1", "warning": "33;1", "info": "36"}
 _ICONS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 
@@ -124,7 +127,11 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def findings_markdown(report: Report, bom: AIBOM | None = None, *, title: str = "aiprov check") -> str:
+def findings_markdown(
+    report: Report, bom: AIBOM | None = None, *, title: str = "aiprov check", graph: bool = True
+) -> str:
+    """The findings as Markdown, grouped by artifact; given the ``bom`` (and ``graph``), a ``## Graph``
+    section with the supply chain as a Mermaid flowchart, coloured by the worst finding."""
     s = report.summary()
     out = [
         f"# {title}",
@@ -147,6 +154,17 @@ def findings_markdown(report: Report, bom: AIBOM | None = None, *, title: str = 
                 f"{_md(_chain(path))} | {_md(license_id or '')} | {_md(clause or '')} |"
             )
         out.append("")
+    if bom is not None and graph and len(bom):
+        from aiprov.report.mermaid import graph_mermaid
+
+        out += [
+            "## Graph",
+            "",
+            "```mermaid",
+            graph_mermaid(bom, report, max_nodes=_GRAPH_NODES).rstrip("\n"),
+            "```",
+            "",
+        ]
     return "\n".join(out)
 
 

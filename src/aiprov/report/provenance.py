@@ -79,7 +79,12 @@ def verify_json(report: VerifyReport, bom: AIBOM | None = None) -> str:
 
 
 def verify_markdown(report: VerifyReport, bom: AIBOM | None = None) -> str:
-    out = [findings_markdown(report, bom, title="aiprov verify").rstrip("\n"), "", f"{_counts(report)}.", ""]
+    out = [
+        findings_markdown(report, bom, title="aiprov verify", graph=False).rstrip("\n"),
+        "",
+        f"{_counts(report)}.",
+        "",
+    ]
     if report.files:
         out += ["## Files", "", "| artifact | file | status | digests |", "|---|---|---|---|"]
         for f in report.files:

@@ -180,22 +180,27 @@ def test_cycles_are_drawn_without_hanging() -> None:
     bom.relate("c", "depends_on", "a")
     svg = graph_svg(bom)
     assert len(_artifact_nodes(svg)) == 3
-    assert svg.count("stroke-dasharray") == 1
+    root = ET.fromstring(svg)
+    edges = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "edges")
+    assert [p.get("stroke-dasharray") is not None for p in edges].count(True) == 1
+    assert "closes a cycle" in svg  # and the legend says what the dashes mean
     assert graph_svg(bom) == svg
 
 
-@pytest.mark.slow
 def test_10000_artifacts_still_draw() -> None:
-    """Ten thousand artifacts (and a chain deeper than the recursion limit) fold and draw."""
+    """Ten thousand artifacts (and a chain deeper than the recursion limit) fold and draw, in about a
+    second: every step before the placement is linear in the graph's size."""
     bom = _generated(10_000)
     chain = AIBOM()
     for i in range(3000):
         chain.add(Artifact(id=f"v{i:05d}", kind="model", license="MIT"))
         if i:
             chain.relate(f"v{i:05d}", "fine_tuned_from", f"v{i - 1:05d}")
-    for graph in (bom, chain):
-        svg = graph_svg(graph)
+    report = _report(bom, {"m-4000": "error", "data-17": "warning"})
+    for graph, findings in ((bom, report), (chain, None)):
+        svg = graph_svg(graph, findings)
         assert len(_nodes(svg)) <= 80
+    assert "sev-error" in _artifact_nodes(graph_svg(bom, report))["m-4000"].get("class", "")
 
 
 def test_3000_artifacts_view_is_bounded() -> None:
@@ -253,6 +258,8 @@ def test_hostile_ids_names_and_licenses_stay_text() -> None:
     assert f"{HOSTILE[0]}-0" in ids and f"{HOSTILE[1]}-1" in ids
     long_label = next(t.text for t in root.iter(f"{SVG}text") if (t.text or "").startswith("xxx"))
     assert long_label is not None and long_label.endswith("…") and len(long_label) <= 30
+    title = _artifact_nodes(svg)["m"].find(f"{SVG}title")
+    assert title is not None and "x" * 200 in (title.text or "")  # the whole label in the tooltip
 
 
 def test_no_external_reference() -> None:
@@ -273,3 +280,19 @@ def test_every_edge_points_up_and_no_row_is_too_wide() -> None:
         for node in result.nodes:
             rows[node.layer] = rows.get(node.layer, 0) + 1
         assert max(rows.values()) <= ROW_LIMIT
+
+
+def test_shape_follows_the_kind() -> None:
+    """Model: rounded box; weights: hexagon; dataset: cylinder; code: box with </>; document: page
+    with a folded corner; service: ellipse."""
+    bom = AIBOM()
+    for kind in ("model", "weights", "dataset", "code", "document", "service"):
+        bom.add(Artifact(id=kind, kind=kind, license="MIT"))
+    nodes = _artifact_nodes(graph_svg(bom))
+    tags = {k: [child.tag.removeprefix(SVG) for child in g] for k, g in nodes.items()}
+    assert tags["model"][1] == "rect" and nodes["model"][1].get("rx") == "10"
+    assert tags["weights"][1] == "polygon"
+    assert tags["dataset"][1:3] == ["path", "ellipse"]
+    assert tags["code"][1:3] == ["rect", "text"] and nodes["code"][2].text == "</>"
+    assert tags["document"][1:3] == ["path", "path"]
+    assert tags["service"][1] == "ellipse"

@@ -8,8 +8,11 @@ layer below the lowest of its dependencies: ``layer = 1 + max(layer of targets)`
 BOM may hold, e.g. two packages depending on each other) are broken by a depth-first walk in id
 order, ignoring the edges that close a cycle, so the result is deterministic and never hangs.
 
-Within layers, nodes are ordered by a few barycenter sweeps (the median heuristic of Sugiyama-style
-layouts, with dummy nodes on edges that span several layers) to reduce crossings.
+A layer of more than :data:`ROW_LIMIT` nodes is spread over several rows (twenty raw datasets make
+two or three rows, not one very wide one). Edges that span several rows pass through dummy points,
+shared by the edges that leave one node (a trunk with branches, not one line per edge). Within rows,
+nodes are ordered by a few barycenter sweeps (as in Sugiyama-style layouts), keeping the order with
+the fewest crossings.
 
 Beyond ``max_nodes``, artifacts are folded into clusters keyed by (layer band, kind): "120
 datasets". Artifacts with error findings are kept as nodes first, then their neighbours, then those
@@ -222,7 +225,7 @@ def view(bom: AIBOM, report: Report | None = None, *, max_nodes: int = 80) -> Gr
         edges = {pair: (kinds, 1) for pair, kinds in pair_kinds.items()}
         hidden = 0
     else:
-        nodes, edges, hidden = _collapse(bom, artifacts, pair_kinds, counts, max_nodes)
+        nodes, edges, hidden = _collapse(artifacts, pair_kinds, counts, max_nodes)
     result = GraphView(nodes=nodes, edges=[], artifacts=n, relations=relations, hidden=hidden)
     result.edges = [
         Edge(s, t, tuple(sorted(kinds, key=_REL_RANK.__getitem__)), count)
@@ -238,7 +241,6 @@ def _triple(row: Sequence[int] | None) -> tuple[int, int, int]:
 
 
 def _collapse(
-    bom: AIBOM,
     arts: Sequence[Artifact],
     pair_kinds: dict[tuple[int, int], set[str]],
     counts: dict[str, list[int]],

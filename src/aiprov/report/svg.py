@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -82,7 +83,8 @@ def _title_text(node: Node) -> str:
     e, w, i = node.counts
     findings = f"{e} error(s), {w} warning(s), {i} info" if any(node.counts) else "no findings"
     if not node.cluster:
-        return f"{node.key}\n{node.kind} · {node.license or 'no license'}\n{findings}"
+        head = node.key if node.label == node.key else f"{node.label}\nid: {node.key}"
+        return f"{head}\n{node.kind} · {node.license or 'no license'}\n{findings}"
     licenses = ", ".join(f"{lic} ×{k}" for lic, k in node.licenses[:6])
     if len(node.licenses) > 6:
         licenses += f", … ({len(node.licenses)} licenses)"
@@ -94,9 +96,14 @@ def _title_text(node: Node) -> str:
     )
 
 
+def _ems(text: str) -> int:
+    """The width of ``text`` in average characters: wide (CJK) characters count two."""
+    return len(text) + sum(1 for c in text if ord(c) > 0x1000 and unicodedata.east_asian_width(c) in "WF")
+
+
 def _node_width(node: Node) -> float:
-    label = min(len(node.label), _LABEL_CHARS) * _LABEL_PX
-    small = min(len(node.license or "no license"), _SMALL_CHARS) * _SMALL_PX
+    label = _ems(_short(node.label, _LABEL_CHARS)) * _LABEL_PX
+    small = _ems(_short(node.license or "no license", _SMALL_CHARS)) * _SMALL_PX
     width = max(label, small) + 2 * _PAD + (14 if any(node.counts) else 0)
     if node.kind == "service":
         width *= 1.18  # an ellipse's text area is narrower than its box
@@ -123,7 +130,7 @@ def _shape(kind: str, x: float, y: float, w: float, h: float, fill: str, stroke:
         ]
         return '<polygon points="' + " ".join(f"{_num(a)},{_num(b)}" for a, b in pts) + f'" {paint}/>'
     if kind == "dataset":
-        ry = 6.0
+        ry = 5.0
         top, bottom, rx = _num(y + ry), _num(y + h - ry), _num(w / 2)
         return (
             f'<path d="M{X},{top} V{bottom} A{rx},{_num(ry)} 0 0 0 {R},{bottom} V{top} '
@@ -229,8 +236,11 @@ def _content_id(graph: GraphView, title: str | None) -> str:
     return "aiprov-" + digest.hexdigest()[:10]
 
 
-def _legend(x0: float, y0: float) -> tuple[list[str], float, float]:
-    """The legend rows (kinds, then severities and the arrow): SVG parts, width and height."""
+def _legend(
+    x0: float, y0: float, *, severities: bool, groups: bool, cycles: bool
+) -> tuple[list[str], float, float]:
+    """The legend rows (kinds; severities when there is a report, folded groups and cycle edges when
+    the drawing has them): SVG parts, width and height."""
     parts: list[str] = []
     fill, stroke, _ = COLORS[None]
     x = x0
@@ -240,7 +250,7 @@ def _legend(x0: float, y0: float) -> tuple[list[str], float, float]:
         x += 40 + len(kind) * 6.6 + 18
     width = x - x0
     x, y = x0, y0 + 28
-    for severity in (*SEVERITY_ORDER, None):
+    for severity in (*SEVERITY_ORDER, None) if severities else ():
         fill, stroke, _ = COLORS[severity]
         parts.append(
             f'<rect x="{_num(x)}" y="{_num(y)}" width="18" height="14" rx="3" fill="{fill}" '
@@ -249,7 +259,26 @@ def _legend(x0: float, y0: float) -> tuple[list[str], float, float]:
         name = _SEVERITY_NAMES[severity]
         parts.append(f'<text x="{_num(x + 24)}" y="{_num(y + 11)}" font-size="11">{name}</text>')
         x += 24 + len(name) * 6.6 + 18
-    return parts, max(width, x - x0), 46
+    if groups:
+        for off in (6, 3):
+            parts.append(
+                f'<rect x="{_num(x + off)}" y="{_num(y - off)}" width="18" height="14" rx="3" '
+                f'fill="#ffffff" stroke="{stroke}" stroke-width="1.2"/>'
+            )
+        parts.append(
+            f'<rect x="{_num(x)}" y="{_num(y)}" width="18" height="14" rx="3" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="1.2" stroke-dasharray="4 2"/>'
+            f'<text x="{_num(x + 32)}" y="{_num(y + 11)}" font-size="11">folded group</text>'
+        )
+        x += 32 + 12 * 6.6 + 18
+    if cycles:
+        parts.append(
+            f'<path d="M{_num(x)},{_num(y + 7)} H{_num(x + 26)}" stroke="#6b7280" stroke-width="1.3" '
+            f'stroke-dasharray="5 4"/><text x="{_num(x + 32)}" y="{_num(y + 11)}" font-size="11">'
+            "closes a cycle</text>"
+        )
+        x += 32 + 14 * 6.6 + 18
+    return parts, max(width, x - x0), (46 if x > x0 else 20)
 
 
 def graph_svg(
@@ -258,11 +287,12 @@ def graph_svg(
     """The supply chain of ``bom`` as one ``<svg>`` element (see the module for what it shows).
 
     With ``report`` (from :func:`aiprov.check`), each node is filled by the worst severity of the
-    findings about it. Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120
-    datasets"), those with errors and their neighbours kept visible as long as possible. Each node
-    is ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>``
-    tooltip; a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members``
-    instead of ``data-id``. Same input, same bytes.
+    findings about it; without one, every node is neutral and the legend shows no severities.
+    Beyond ``max_nodes`` artifacts, artifacts fold into clusters ("120 datasets"), those with errors
+    and their neighbours kept visible as long as possible. Each node is
+    ``<g class="node sev-<severity|none> kind-<kind>" data-id="<id>">`` with a ``<title>`` tooltip;
+    a cluster has the class ``cluster``, ``data-cluster`` (its number) and ``data-members`` instead
+    of ``data-id``. ``title`` is written above the legend. Same input, same bytes.
     """
     graph = view(bom, report, max_nodes=max_nodes)
     prefix = _content_id(graph, title)
@@ -290,7 +320,13 @@ def graph_svg(
     caption += " · arrows point to what each artifact is built from"
     parts.append(f'<text x="{_MARGIN}" y="{_num(y + 12)}" font-size="11" fill="#4a5563">{caption}</text>')
     y += 24
-    legend, legend_w, legend_h = _legend(_MARGIN, y)
+    legend, legend_w, legend_h = _legend(
+        _MARGIN,
+        y,
+        severities=report is not None,
+        groups=bool(graph.hidden),
+        cycles=any(e.reversed for e in graph.edges),
+    )
     parts += legend
     top = y + legend_h + 18
 
@@ -317,7 +353,7 @@ def graph_svg(
     def place(gap: int, x1: float, y1: float, x2: float, y2: float, text: str) -> None:
         """An edge label on the segment (x1, y1)-(x2, y2) in the gap above row ``gap``, moved up or
         down a line if it would overlap a label already there."""
-        width = len(text) * _EDGE_PX + 6
+        width = _ems(text) * _EDGE_PX + 6
         rows = label_rows.setdefault(gap, [[], [], [], [], []])
         mid = (y1 + y2) / 2
         for row, dy in zip(rows, (0, -14, 14, -28, 28), strict=True):
@@ -404,7 +440,7 @@ def graph_svg(
                 node.kind, x, ny, w, _NODE_H, fill, stroke, ' stroke-dasharray="4 2"' if node.cluster else ""
             )
         )
-        label_y = ny + (22 if node.kind == "dataset" else 20)
+        label_y = ny + (23 if node.kind == "dataset" else 20)
         body.append(
             f'<text x="{_num(cx)}" y="{_num(label_y)}" font-size="12" font-weight="600" '
             f'text-anchor="middle">{_clean(_short(node.label, _LABEL_CHARS))}</text>'

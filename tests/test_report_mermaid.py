@@ -13,7 +13,7 @@ from aiprov.analysis import Policy
 from aiprov.analysis.checks import Finding, Report
 from aiprov.graph import AIBOM, Artifact
 from aiprov.report.findings import findings_markdown
-from aiprov.report.mermaid import graph_mermaid
+from aiprov.report.mermaid import MAX_EDGES, graph_mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = ROOT / "examples" / "chat-product" / "aibom.yaml"
@@ -142,3 +142,17 @@ def test_hostile_labels_stay_inside_their_label_and_the_block() -> None:
     assert "#35;lt;script#35;gt;" in body  # a Mermaid entity in the input stays literal text
     assert "<img" not in body and "<script" not in body and "\x1b" not in body
     assert "\\x1b[2J" in body
+
+
+def test_dense_graphs_fold_until_mermaid_accepts_them() -> None:
+    """Mermaid refuses charts of more than 500 edges: 60 artifacts with 900 relations fold further."""
+    bom = AIBOM()
+    for i in range(30):
+        bom.add(Artifact(id=f"m{i}", kind="model", license="MIT"))
+        bom.add(Artifact(id=f"d{i}", kind="dataset", license="MIT"))
+    for i in range(30):
+        for j in range(30):
+            bom.relate(f"m{i}", "trained_on", f"d{j}")
+    nodes, edges, _ = _parse(graph_mermaid(bom, max_nodes=80))
+    assert 0 < len(edges) <= MAX_EDGES
+    assert len(nodes) < 60

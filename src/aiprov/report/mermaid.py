@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from aiprov.analysis.checks import Report
     from aiprov.graph import AIBOM
 
-__all__ = ["graph_mermaid"]
+__all__ = ["MAX_EDGES", "graph_mermaid"]
 
 #: kind -> (opening, closing) of the Mermaid node shape.
 SHAPES = {
@@ -36,6 +36,8 @@ SHAPES = {
     "document": (">", "]"),  # flag (the closest to a page Mermaid has in every version)
     "service": ("([", "])"),  # stadium
 }
+#: Mermaid refuses a chart of more than 500 edges by default: fold more until there are at most this.
+MAX_EDGES = 400
 _CLUSTER = ("[[", "]]")  # subroutine box: a group of artifacts
 _ENTITIES = {'"': "#quot;", "#": "#35;", "&": "#amp;", "<": "#lt;", ">": "#gt;", "`": "#96;"}
 _SPECIAL = re.compile('["#&<>`]')
@@ -69,6 +71,9 @@ def graph_mermaid(bom: AIBOM, report: Report | None = None, *, max_nodes: int = 
     subroutine-shaped) beyond ``max_nodes``. Same input, same text.
     """
     graph = view(bom, report, max_nodes=max_nodes)
+    while len(graph.edges) > MAX_EDGES and max_nodes > 1:  # Mermaid refuses more (maxEdges 500)
+        max_nodes //= 2
+        graph = view(bom, report, max_nodes=max_nodes)
     lines = ["flowchart BT"]
     # Nodes in layer order, left to right, so Mermaid starts from the order the view found.
     ordered = [s for row in graph.layers for s in row if s < len(graph.nodes)]

@@ -22,6 +22,7 @@ from aiprov.exceptions import GraphError
 
 if TYPE_CHECKING:
     import networkx
+    import pandas
 
 __all__ = [
     "AIBOM",
@@ -558,3 +559,9 @@ class AIBOM:
         for rel in self._relations:
             graph.add_edge(rel.source, rel.target, key=rel.kind, kind=rel.kind, relation=rel)
         return graph
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per artifact (needs ``pip install 'aiprov[pandas]'``); see :mod:`aiprov.report._frames`."""
+        from aiprov.report._frames import bom_frame
+
+        return bom_frame(self)

@@ -17,6 +17,8 @@ from aiprov.analysis._propagate import Key
 from aiprov.analysis.policy import Policy
 
 if TYPE_CHECKING:
+    import pandas
+
     from aiprov.graph import AIBOM
 
 __all__ = ["CERTAINTIES", "SEVERITIES", "Finding", "Report"]
@@ -294,3 +296,9 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"findings": [f.to_dict() for f in self.findings], "summary": self.summary()}
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per finding (needs ``pip install 'aiprov[pandas]'``); see :mod:`aiprov.report._frames`."""
+        from aiprov.report._frames import findings_frame
+
+        return findings_frame(self)

@@ -8,7 +8,7 @@ source to offer. Distribution duties are left out for internal use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiprov._gc import paused_gc
 from aiprov.analysis._propagate import Carried, Propagation, propagate
@@ -16,6 +16,9 @@ from aiprov.analysis.policy import Policy
 from aiprov.graph import AIBOM
 from aiprov.licenses.catalog import Catalog, default_catalog
 from aiprov.licenses.terms import LicenseTerms
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["ACTIONS", "Obligation", "ObligationReport", "obligations"]
 
@@ -84,6 +87,12 @@ class ObligationReport:
                 "distribution": self.policy.use.distribution,
             },
         }
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per obligation (needs ``pip install 'aiprov[pandas]'``); see :mod:`aiprov.report._frames`."""
+        from aiprov.report._frames import obligations_frame
+
+        return obligations_frame(self)
 
 
 def _clause(terms: LicenseTerms, term: str) -> str | None:

@@ -111,6 +111,25 @@ def test_cli_check_fails_unsigned_and_passes_after_verify_annotate(
     assert code == 0 and "signature-" not in out
 
 
+def test_verify_annotate_keeps_the_input_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CycloneDX BOM annotated by verify is CycloneDX with the statuses in its properties; an
+    untrusted signature is recorded as such, and check then says signature-missing."""
+    private, _ = write_key(tmp_path, "signer")
+    sign(model_folder(tmp_path), private)
+    cdx = tmp_path / "aibom.cdx.json"
+    assert run(capsys, "convert", manifest(tmp_path), "--to", "cyclonedx-json", "-o", cdx)[0] == 0
+    annotated = tmp_path / "annotated.cdx.json"
+    assert run(capsys, "verify", cdx, "--root", tmp_path, "--annotate", annotated)[0] == 0
+    assert '"bomFormat": "CycloneDX"' in annotated.read_text()
+    assert aiprov.load(annotated)["acme-7b"].properties["signature"] == "untrusted"
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("require: [signed]\n")
+    code, out, _ = run(capsys, "check", annotated, "--policy", policy)
+    assert code == 1 and "signature: untrusted" in out
+    code, _, err = run(capsys, "verify", cdx, "--annotate", "-")
+    assert code == 2 and "--annotate" in err
+
+
 def test_verify_judges_by_what_it_finds_not_the_record(tmp_path: Path) -> None:
     """verify on a signed folder gives each signature finding once, from its live check: a BOM that
     records `verified` for a model whose signer is not trusted is still signature-missing (once), and

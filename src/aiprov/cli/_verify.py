@@ -81,6 +81,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _verify(args: argparse.Namespace) -> int:
     bom = load(args.input)
     policy = Policy.load(args.policy) if args.policy else Policy.of(bom, args.input)
+    if args.annotate == "-":
+        raise CliError("--annotate needs a file (standard output carries the report)")
     if args.root is not None and not Path(args.root).is_dir():
         raise CliError(f"--root {args.root}: not a folder")
     report = verify(bom, args.root, base=Path(args.input).parent, policy=policy, trusted=trusted(args))
@@ -104,11 +106,11 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _annotate(bom: AIBOM, path: str) -> None:
-    """The annotated BOM, written in the format it was read from (the manifest where that format
-    is read-only, an in-toto statement)."""
+    """The annotated BOM, written in the format it was read from; the manifest where that format is
+    read-only (an in-toto statement) or keeps no artifact properties (MOT)."""
     from aiprov.formats import WRITE_FORMATS, dumps
 
     fmt = bom.metadata.get("source_format")
-    fmt = fmt if isinstance(fmt, str) and fmt in WRITE_FORMATS else "manifest"
+    fmt = fmt if isinstance(fmt, str) and fmt in WRITE_FORMATS and fmt != "mot" else "manifest"
     options = {"spec_version": "1.7" if bom.metadata.get("cyclonedx_spec_version") == "1.7" else "1.6"}
     write_output(dumps(bom, fmt, **(options if fmt.startswith("cyclonedx") else {})), path)

@@ -15,8 +15,10 @@ from aiprov.cli._common import (
     input_text,
     output_stream,
     use_color,
+    write_output,
 )
 from aiprov.formats import load
+from aiprov.graph import AIBOM
 from aiprov.provenance.signatures import TrustedSigners
 from aiprov.provenance.verify import verify
 from aiprov.report.provenance import RENDERERS
@@ -64,6 +66,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     trust_args(cmd)
     cmd.add_argument("--policy", metavar="FILE", help="policy YAML (require: [signed], trusted_signers)")
     cmd.add_argument("--format", choices=(*RENDERERS, "sarif", "html"), default="text")
+    cmd.add_argument(
+        "--annotate",
+        metavar="FILE",
+        help="also write the BOM with each model and weights artifact's signature status recorded "
+        "(properties signature, signed_by), in the input's format: what `aiprov check` reads under "
+        "require: [signed]",
+    )
     add_output(cmd)
     add_fail_on(cmd)
     cmd.set_defaults(run=_verify)
@@ -72,9 +81,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _verify(args: argparse.Namespace) -> int:
     bom = load(args.input)
     policy = Policy.load(args.policy) if args.policy else Policy.of(bom, args.input)
+    if args.annotate == "-":
+        raise CliError("--annotate needs a file (standard output carries the report)")
     if args.root is not None and not Path(args.root).is_dir():
         raise CliError(f"--root {args.root}: not a folder")
     report = verify(bom, args.root, base=Path(args.input).parent, policy=policy, trusted=trusted(args))
+    if args.annotate:
+        _annotate(report.annotate(bom), args.annotate)
     with output_stream(args.output) as stream:
         if args.format == "sarif":
             from aiprov.provenance.verify import CODES
@@ -90,3 +103,14 @@ def _verify(args: argparse.Namespace) -> int:
         else:
             stream.write(RENDERERS[args.format](report, bom, use_color(stream)))
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+def _annotate(bom: AIBOM, path: str) -> None:
+    """The annotated BOM, written in the format it was read from; the manifest where that format is
+    read-only (an in-toto statement) or keeps no artifact properties (MOT)."""
+    from aiprov.formats import WRITE_FORMATS, dumps
+
+    fmt = bom.metadata.get("source_format")
+    fmt = fmt if isinstance(fmt, str) and fmt in WRITE_FORMATS and fmt != "mot" else "manifest"
+    options = {"spec_version": "1.7" if bom.metadata.get("cyclonedx_spec_version") == "1.7" else "1.6"}
+    write_output(dumps(bom, fmt, **(options if fmt.startswith("cyclonedx") else {})), path)

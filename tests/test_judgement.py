@@ -327,3 +327,27 @@ def test_a_mot_dataset_listed_with_a_license_is_released() -> None:
     datasets = next(r for r in report.osaid.requirements if r.id == "data.datasets")
     assert datasets.status == "met"
     assert "released with the model under ODC-By-1.0" in (datasets.evidence[0].rule or "")
+
+
+def test_a_model_trained_on_grok_2_outputs_breaks_its_license() -> None:
+    """xAI Community License (Grok 2, 2025-11-04) §2.b: "You may not use the Materials, derivatives, or
+    outputs (including generated data) to train, create, or improve any foundational, large language, or
+    general-purpose AI models, except for modifications or fine-tuning of xAI Materials". A student LLM
+    trained on Grok 2 generated data is an error; a fine-tune of Grok 2 itself on the same data is not."""
+    bom = chain(
+        ("grok-2", "model", "grok2-community", {"name": "grok-2"}),
+        ("synth", "dataset", "other"),
+        ("student", "model", "Apache-2.0", {"name": "student-llm"}),
+        ("grok-ft", "model", "grok2-community", {"name": "grok-2-ft"}),
+        relations=(
+            ("synth", "generated_by", "grok-2"),
+            ("student", "trained_on", "synth"),
+            ("grok-ft", "fine_tuned_from", "grok-2"),
+            ("grok-ft", "trained_on", "synth"),
+        ),
+    )
+    f = has(bom, "output-restriction", "student")
+    assert f is not None and f.severity == "error" and f.clause and "2.b" in f.clause
+    assert has(bom, "output-restriction", "grok-ft") is None
+    terms = aiprov.license_terms("grok2-community")
+    assert terms.curated and terms.commercial_use == "allowed" and "2.a" in terms.cite("commercial_use")

@@ -155,7 +155,7 @@ def test_no_message_says_scancode_category_none() -> None:
 
 
 def test_records_whose_text_was_not_read_assert_nothing() -> None:
-    """A record marked text_read: false (H Research, Grok 2 Community) claims no term: every one is unknown."""
+    """A record marked text_read: false (H Research) claims no term: every one is unknown."""
     unread = [r for r in default_catalog().curated() if not r.curated]
     for record in unread:
         assert record.commercial_use == "unknown" and record.copyleft == "unknown", record.id

@@ -216,6 +216,17 @@ def check_tag_value(bom: AIBOM) -> None:
                 f"cannot write SPDX 2 tag-value: the document's {key} holds {problem}, which tag-value "
                 "cannot carry; write SPDX 2 JSON (spdx2-json) instead"
             )
+    snippets = meta.get("snippets") if isinstance(meta, dict) else None
+    for snippet in snippets or ():  # kept SPDX 2 snippets: their text fields
+        texts = [(k, v) for k, v in sorted(snippet.items()) if isinstance(v, str)]
+        texts += [("attribution_texts", v) for v in snippet.get("attribution_texts") or ()]
+        for key, value in texts:
+            problem = tag_value_breaker(value) if isinstance(value, str) else None
+            if problem:
+                raise InputError(
+                    f"cannot write SPDX 2 tag-value: snippet {snippet.get('id')!r}: {key} holds {problem}, "
+                    "which tag-value cannot carry; write SPDX 2 JSON (spdx2-json) instead"
+                )
     for a in sorted(bom, key=lambda a: a.id):
         fields = [("license", a.license), ("concluded_license", a.concluded_license)]
         fields += [(f"properties.{k}", v) for k, v in sorted(a.properties.items())]

@@ -11,7 +11,7 @@ import pytest
 
 import aiprov
 from aiprov.cli import main
-from aiprov.graph import AIBOM
+from aiprov.graph import AIBOM, Artifact
 
 TOOLS = Path(__file__).parent / "data" / "real" / "tools-python"
 JSON_EXAMPLE = TOOLS / "SPDXJSONExample-v2.3.spdx.json"
@@ -143,6 +143,12 @@ def test_a_snippet_whose_file_is_gone_is_left_out_validly_and_named(tmp_path: Pa
     assert [m.validation_message for m in validate_full_spdx_document(written)] == []
     assert lost_snippets(bom, "spdx2-json") == ["SPDX 2 snippet SPDXRef-Snippet"]
     assert lost_snippets(full, "spdx2-json") == []
+    # an artifact added since with the snippet's SPDXID: the snippet is left out, not written twice
+    full.add(Artifact(id="Snippet", kind="code"))
+    assert lost_snippets(full, "spdx2-json") == ["SPDX 2 snippet SPDXRef-Snippet"]
+    written = _parse(_write(aiprov.dumps(full, "spdx2-json"), "spdx2-json", tmp_path))
+    assert written.snippets == []
+    assert [m.validation_message for m in validate_full_spdx_document(written)] == []
 
 
 def test_a_snippet_text_tag_value_cannot_carry_is_refused(tmp_path: Path) -> None:

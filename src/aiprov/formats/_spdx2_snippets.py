@@ -89,7 +89,8 @@ def written_snippets(bom: AIBOM) -> list[tuple[dict[str, Any], str]]:
     out = []
     for snippet in _snippets(bom):
         artifact = _file_artifact(bom, snippet)
-        if artifact is not None:
+        clash = str(snippet.get("id")).removeprefix("SPDXRef-") in bom  # an artifact took its SPDXID
+        if artifact is not None and not clash:
             out.append((snippet, artifact.id))
     return out
 

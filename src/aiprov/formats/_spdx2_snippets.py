@@ -124,8 +124,8 @@ def snippet_model(snippet: dict[str, Any], file_ref: str, expression: Callable[[
     import importlib
 
     model: Any = importlib.import_module("spdx_tools.spdx.model")
-    copyright_text = snippet.get("copyright_text")
-    special = {"NOASSERTION": model.SpdxNoAssertion(), "NONE": model.SpdxNone()}
+    copyright_text: Any = snippet.get("copyright_text")
+    special: dict[Any, Any] = {"NOASSERTION": model.SpdxNoAssertion(), "NONE": model.SpdxNone()}
     line_range = snippet.get("line_range")
     return model.Snippet(
         spdx_id=snippet["id"],

@@ -538,17 +538,19 @@ def _dump(bom: AIBOM, fmt: str) -> str:
     # what a reader will make of each package: the rest goes into the aiprov annotation
     back = _parse(text, "<writer>")
     by_ref = {p.spdx_id: p for p in back.packages}
-    as_files = {f.spdx_id: decode_file(f) for f in back.files}
+    as_files = {f.spdx_id: decode_file(f) for f in back.files}  # the files snippets are from
     extras: dict[str, dict[str, Any]] = {}
     for a in bom:
-        package = by_ref.get(refs[a.id])
-        predicted = as_files.get(refs[a.id]) or decode_package(
-            package,
-            license_text={
-                "declared": license_string(package.license_declared),
-                "concluded": license_string(package.license_concluded),
-            },
-        )
+        predicted = as_files.get(refs[a.id])
+        if predicted is None:
+            package = by_ref[refs[a.id]]
+            predicted = decode_package(
+                package,
+                license_text={
+                    "declared": license_string(package.license_declared),
+                    "concluded": license_string(package.license_concluded),
+                },
+            )
         diff = artifact_extras(a, predicted)
         if predicted.id != a.id:
             diff["id"] = a.id

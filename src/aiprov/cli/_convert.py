@@ -9,6 +9,7 @@ import argparse
 
 from aiprov.cli._common import EXIT_OK, CliError, add_input, load_input, warn, write_output
 from aiprov.formats import dumps
+from aiprov.formats._spdx2_snippets import lost_snippets
 
 __all__ = ["register"]
 
@@ -42,7 +43,8 @@ def _run(args: argparse.Namespace) -> int:
     default = "1.7" if bom.metadata.get("cyclonedx_spec_version") == "1.7" else "1.6"
     options = {"spec_version": args.spec_version or default} if args.to in _CYCLONEDX else {}
     text = dumps(bom, args.to, **options)
-    for what in bom.metadata.get("not_kept") or ():  # what the reader could not carry over
+    # what the reader could not carry over, and the SPDX 2 snippets the target does not hold
+    for what in [*(bom.metadata.get("not_kept") or ()), *lost_snippets(bom, args.to)]:
         warn(f"{args.input}: {what} is not kept in the output")
     write_output(text, args.output)
     return EXIT_OK

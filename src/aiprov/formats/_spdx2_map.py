@@ -6,7 +6,7 @@ import hashlib
 import re
 from typing import Any
 
-from aiprov.exceptions import InputError
+from aiprov.exceptions import InputError, ParseError
 from aiprov.graph import AIBOM, Artifact
 from aiprov.report._escape import plain
 
@@ -16,6 +16,7 @@ __all__ = [
     "PROPS_MARKER",
     "REVERSED",
     "WRITE_RELATION",
+    "check_shape",
     "check_tag_value",
     "checksum",
     "decode_package",
@@ -215,6 +216,17 @@ def check_tag_value(bom: AIBOM) -> None:
                 f"cannot write SPDX 2 tag-value: the document's {key} holds {problem}, which tag-value "
                 "cannot carry; write SPDX 2 JSON (spdx2-json) instead"
             )
+    snippets = meta.get("snippets") if isinstance(meta, dict) else None
+    for snippet in snippets or ():  # kept SPDX 2 snippets: their text fields
+        texts = [(k, v) for k, v in sorted(snippet.items()) if isinstance(v, str)]
+        texts += [("attribution_texts", v) for v in snippet.get("attribution_texts") or ()]
+        for key, value in texts:
+            problem = tag_value_breaker(value) if isinstance(value, str) else None
+            if problem:
+                raise InputError(
+                    f"cannot write SPDX 2 tag-value: snippet {snippet.get('id')!r}: {key} holds {problem}, "
+                    "which tag-value cannot carry; write SPDX 2 JSON (spdx2-json) instead"
+                )
     for a in sorted(bom, key=lambda a: a.id):
         fields = [("license", a.license), ("concluded_license", a.concluded_license)]
         fields += [(f"properties.{k}", v) for k, v in sorted(a.properties.items())]
@@ -225,3 +237,37 @@ def check_tag_value(bom: AIBOM) -> None:
                     f"cannot write SPDX 2 tag-value: artifact {a.id!r}: {name} holds {problem}, which "
                     "tag-value cannot carry; write SPDX 2 JSON (spdx2-json) instead"
                 )
+
+
+#: The SPDX 2.3 JSON fields that hold a list of objects, and the fields that hold one object.
+_LISTS_OF_OBJECTS = (
+    "packages",
+    "files",
+    "snippets",
+    "relationships",
+    "annotations",
+    "hasExtractedLicensingInfos",
+    "externalDocumentRefs",
+)
+_OBJECTS = ("creationInfo",)
+
+
+def check_shape(data: dict[str, Any], source: str) -> None:
+    """Refuse, with the place, the wrongly typed values spdx-tools' parser would trip over (a string
+    where a package object goes): its parser assumes the schema's types."""
+    for key in _LISTS_OF_OBJECTS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise ParseError(f"expected a list, got {type(value).__name__}", source=source, location=key)
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise ParseError(
+                    f"expected an object, got {type(item).__name__}", source=source, location=f"{key}/{i}"
+                )
+    for key in _OBJECTS:
+        if key in data and not isinstance(data[key], dict):
+            raise ParseError(
+                f"expected an object, got {type(data[key]).__name__}", source=source, location=key
+            )

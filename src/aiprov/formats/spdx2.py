@@ -25,13 +25,20 @@ from aiprov.formats._spdx2_map import (
     PROPS_MARKER,
     REVERSED,
     WRITE_RELATION,
+    check_shape,
     check_tag_value,
     checksum,
     decode_package,
-    hash_name,
     license_string,
     one_line,
     spdx_ref,
+)
+from aiprov.formats._spdx2_snippets import (
+    decode_file,
+    file_model,
+    read_snippets,
+    snippet_model,
+    written_snippets,
 )
 from aiprov.formats._spdx_common import (
     apply_document_extras,
@@ -95,7 +102,7 @@ def _parse(text: str, source: str) -> Any:
                     source=source,
                     location="spdxVersion",
                 )
-            _check_shape(data, source)
+            check_shape(data, source)
             try:
                 return (
                     _module("spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser")
@@ -134,40 +141,6 @@ def _parse(text: str, source: str) -> Any:
         ) from None
     except RecursionError:
         raise ParseError("document nested too deeply", source=source) from None
-
-
-#: The SPDX 2.3 JSON fields that hold a list of objects, and the fields that hold one object.
-_LISTS_OF_OBJECTS = (
-    "packages",
-    "files",
-    "snippets",
-    "relationships",
-    "annotations",
-    "hasExtractedLicensingInfos",
-    "externalDocumentRefs",
-)
-_OBJECTS = ("creationInfo",)
-
-
-def _check_shape(data: dict[str, Any], source: str) -> None:
-    """Refuse, with the place, the wrongly typed values spdx-tools' parser would trip over (a string
-    where a package object goes): its parser assumes the schema's types."""
-    for key in _LISTS_OF_OBJECTS:
-        value = data.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, list):
-            raise ParseError(f"expected a list, got {type(value).__name__}", source=source, location=key)
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise ParseError(
-                    f"expected an object, got {type(item).__name__}", source=source, location=f"{key}/{i}"
-                )
-    for key in _OBJECTS:
-        if key in data and not isinstance(data[key], dict):
-            raise ParseError(
-                f"expected an object, got {type(data[key]).__name__}", source=source, location=key
-            )
 
 
 def _is_ours(annotation: Any) -> bool:
@@ -215,15 +188,7 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         )
         place(package.spdx_id, artifact, "package", "packages")
     for file in doc.files:  # SPDX 2 files become artifacts too (written back as packages)
-        artifact = Artifact(
-            id=file.spdx_id.removeprefix("SPDXRef-"),
-            kind="document" if any(t.name == "DOCUMENTATION" for t in file.file_types) else "code",
-            name=file.name,
-            concluded_license=license_string(file.license_concluded),
-            hashes=tuple((hash_name(c.algorithm.name), c.value) for c in file.checksums),
-            properties={"spdx2:element": "file"},
-        )
-        place(file.spdx_id, artifact, "file", "elements")
+        place(file.spdx_id, decode_file(file), "file", "elements")
     known = {*ids, *(s.spdx_id for s in doc.snippets), "SPDXRef-DOCUMENT"}
     other: list[list[Any]] = []
     for rel in doc.relationships:
@@ -260,10 +225,8 @@ def loads(text: str, source: str = "<string>") -> AIBOM:
         except GraphError as exc:
             raise ParseError(exc.message, source=source, location=f"relationship {a} {rtype} {b}") from None
     info = doc.creation_info
-    not_kept = [f"SPDX 2 snippet {sn.spdx_id}" for sn in doc.snippets]
-    if not_kept:
-        bom.metadata["not_kept"] = not_kept
     bom.metadata["spdx2"] = {
+        "snippets": read_snippets(doc),  # written back with their files (_spdx2_snippets)
         "license_list_version": str(info.license_list_version) if info.license_list_version else None,
         "external_document_refs": [
             {
@@ -401,7 +364,10 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) ->
                 )
         return spdx_licensing.parse(expr)
 
-    packages, annotations = [], []
+    packages, files, annotations = [], [], []
+    snippets = written_snippets(bom)  # their files are written as SPDX 2 files, not packages
+    as_files = {aid for _, aid in snippets}
+    analyzed = {r.source for r in bom.relations if r.kind == "contains" and r.target in as_files}
     for a in sorted(bom, key=lambda a: refs[a.id]):
         props = thaw(a.properties)
         ref = refs[a.id]
@@ -422,7 +388,7 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) ->
             download_location=line(a.source) if a.source else SpdxNoAssertion(),
             version=line(a.version) if a.version is not None else None,
             supplier=Actor(ActorType.ORGANIZATION, one_line(a.supplier)) if a.supplier else None,
-            files_analyzed=False,
+            files_analyzed=a.id in analyzed,  # SPDX 2: a package that contains files
             checksums=[
                 Checksum(ChecksumAlgorithm[alg_name], value)
                 for alg, value in a.hashes
@@ -450,7 +416,10 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) ->
             },
             attribution_texts=list(props.get("spdx2:attribution_texts") or []),
         )
-        packages.append(package)
+        if a.id in as_files:
+            files.append(file_model(a, ref, line(a.name if a.name else a.id), expression))
+        else:
+            packages.append(package)
         if ref in extras:
             annotations.append(
                 Annotation(
@@ -461,8 +430,9 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) ->
                     encode_extras(extras[ref]),
                 )
             )
+    written = {*refs.values(), _DOCUMENT, *(sn["id"] for sn, _ in snippets)}
     for kept in meta.get("annotations") or ():  # other tools' annotations of what is written again
-        if kept["spdx_id"] in {*refs.values(), _DOCUMENT}:
+        if kept["spdx_id"] in written:
             annotations.append(
                 Annotation(
                     kept["spdx_id"],
@@ -506,7 +476,6 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) ->
         if reverse:
             left, right = right, left
         relationships.append(Relationship(left, RelationshipType[rtype], right, "\n".join(lines) or None))
-    written = {*refs.values(), "SPDXRef-DOCUMENT"}
     for a_ref, rtype, b_ref, comment in meta.get("relationships") or []:
         ends_known = all(e in written or ":" in e or e in ("NOASSERTION", "NONE") for e in (a_ref, b_ref))
         if rtype in RelationshipType.__members__ and ends_known:
@@ -517,6 +486,8 @@ def _document(bom: AIBOM, extras: dict[str, dict[str, Any]], line: Any = str) ->
     return Document(
         info,
         packages=packages,
+        files=files,
+        snippets=[snippet_model(sn, refs[aid], expression) for sn, aid in snippets],
         annotations=annotations,
         relationships=relationships,
         extracted_licensing_info=[extracted[k] for k in sorted(extracted)],
@@ -567,16 +538,19 @@ def _dump(bom: AIBOM, fmt: str) -> str:
     # what a reader will make of each package: the rest goes into the aiprov annotation
     back = _parse(text, "<writer>")
     by_ref = {p.spdx_id: p for p in back.packages}
+    as_files = {f.spdx_id: decode_file(f) for f in back.files}  # the files snippets are from
     extras: dict[str, dict[str, Any]] = {}
     for a in bom:
-        package = by_ref[refs[a.id]]
-        predicted = decode_package(
-            package,
-            license_text={
-                "declared": license_string(package.license_declared),
-                "concluded": license_string(package.license_concluded),
-            },
-        )
+        predicted = as_files.get(refs[a.id])
+        if predicted is None:
+            package = by_ref[refs[a.id]]
+            predicted = decode_package(
+                package,
+                license_text={
+                    "declared": license_string(package.license_declared),
+                    "concluded": license_string(package.license_concluded),
+                },
+            )
         diff = artifact_extras(a, predicted)
         if predicted.id != a.id:
             diff["id"] = a.id

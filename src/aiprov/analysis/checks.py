@@ -177,9 +177,12 @@ class _Checker:
         terms: LicenseTerms | None = None,
         certainty: str = "settled",
         remedy: str | None,
+        license: str | None = None,
+        clause: str | None = None,
     ) -> None:
-        """A finding about the artifact itself (its declaration, its provenance): path is the subject; it
-        cites no clause (``terms`` names the license it is about, where there is one)."""
+        """A finding about the artifact itself (its declaration, its provenance, a snippet in it): path is
+        the subject; ``terms`` (or an expression, ``license``) names the license it is about, where
+        there is one, and ``clause`` the clause it cites."""
         self.out.append(
             Finding(
                 code=code,
@@ -187,7 +190,8 @@ class _Checker:
                 subject=subject,
                 message=message,
                 path=(subject,),
-                license=terms.id if terms is not None else None,
+                license=license if license is not None else terms.id if terms is not None else None,
+                clause=clause,
                 certainty=certainty,
                 remedy=remedy,
             )
@@ -286,6 +290,11 @@ class _Checker:
                     remedy="correct the relation kind or the artifact kind",
                 )
             )
+        for rule in rules.BOM_RULES:  # rules over the document's kept metadata: once, not per artifact
+            self.out = []
+            rule.check(self, self.bom)
+            for finding in self.out:
+                early.setdefault(finding.subject, []).append(finding)
         late: dict[str, list[Finding]] = {}
         for finding in expired:
             late.setdefault(finding.subject, []).append(finding)

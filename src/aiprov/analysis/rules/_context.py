@@ -114,8 +114,11 @@ class Context(Protocol):
         terms: LicenseTerms | None = None,
         certainty: str = "settled",
         remedy: str | None,
+        license: str | None = None,
+        clause: str | None = None,
     ) -> None:
-        """A finding about the artifact itself (its declaration, its provenance)."""
+        """A finding about the artifact itself (its declaration, its provenance, a snippet in it);
+        ``license`` (an expression) names what it is about where ``terms`` cannot, with its ``clause``."""
 
 
 class Render(Protocol):

@@ -39,8 +39,8 @@ def _ids(expression: Any) -> set[str]:
 
 def check(ctx: Context, artifact: Artifact) -> None:
     found = artifact.properties.get("license_file")
-    if not isinstance(found, Mapping) or artifact.license is None:
-        return
+    if found is None or artifact.license is None or not isinstance(found, Mapping):
+        return  # (None first: the isinstance of an ABC costs a microsecond, at every artifact of a check)
     detected, confidence = found.get("detected"), found.get("confidence")
     if (
         not isinstance(detected, str)

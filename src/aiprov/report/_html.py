@@ -353,10 +353,17 @@ def summary_cards(report: Report) -> str:
         ("plain", "Artifacts", s["artifacts"]),
         ("plain", "Relations", s["relations"]),
     ]
+    return cards_html(cards)
+
+
+def cards_html(cards: list[tuple[str, str, int]], *, plain_when_zero: bool = False) -> str:
+    """(class, label, count) as a row of count cards; the class colours the card's top border (with
+    ``plain_when_zero``, a zero count is drawn plain)."""
     return (
         '<div class="cards">'
         + "".join(
-            f'<div class="card-n card-{cls}"><span class="n">{_n(n)}</span> <span class="k">{label}</span></div>'
+            f'<div class="card-n card-{"plain" if plain_when_zero and not n else cls}">'
+            f'<span class="n">{_n(n)}</span> <span class="k">{label}</span></div>'
             for cls, label, n in cards
         )
         + "</div>"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aiprov.report._html import esc, findings_html
+from aiprov.report._html import cards_html, esc, findings_html
 
 if TYPE_CHECKING:
     from aiprov.graph import Artifact
@@ -40,15 +40,7 @@ def diff_cards(d: BomDiff) -> str:
         ("error" if d.new_at_or_above("error") else "warning", "New findings", len(d.findings_new)),
         ("gone", "Findings gone", len(d.findings_gone)),
     ]
-    return (
-        '<div class="cards">'
-        + "".join(
-            f'<div class="card-n card-{cls if n else "plain"}"><span class="n">{n:,}</span> '
-            f'<span class="k">{label}</span></div>'
-            for cls, label, n in cards
-        )
-        + "</div>"
-    )
+    return cards_html(cards, plain_when_zero=True)
 
 
 def _artifact_row(sign: str, cls: str, a: Artifact) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aiprov.report._html import esc
+from aiprov.report._html import cards_html, esc
 
 if TYPE_CHECKING:
     from aiprov.provenance.verify import VerifyReport
@@ -44,15 +44,7 @@ def verify_cards(report: VerifyReport) -> str:
         ("warning", "Untrusted", signatures["untrusted"]),
         ("plain", "Unsigned", signatures["unsigned"]),
     ]
-    return (
-        '<div class="cards">'
-        + "".join(
-            f'<div class="card-n card-{cls if n else "plain"}"><span class="n">{n:,}</span> '
-            f'<span class="k">{label}</span></div>'
-            for cls, label, n in cards
-        )
-        + "</div>"
-    )
+    return cards_html(cards, plain_when_zero=True)
 
 
 def _digests(pairs: tuple[tuple[str, str], ...]) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from aiprov.report._html import (
     artifact_table,
     bom_title,
+    cards_html,
     esc,
     findings_html,
     graph,
@@ -228,14 +229,7 @@ def obligations_page(bom: AIBOM, report: ObligationReport, *, title: str | None 
         ("plain", "Obligations", len(report.obligations)),
         ("plain", "Artifacts with duties", len(groups)),
     ]
-    summary = (
-        '<div class="cards">'
-        + "".join(
-            f'<div class="card-n card-{cls}"><span class="n">{n:,}</span> <span class="k">{label}</span></div>'
-            for cls, label, n in cards
-        )
-        + "</div>"
-    )
+    summary = cards_html(cards)
     if actions:
         summary += (
             "<p>"
